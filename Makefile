@@ -15,6 +15,8 @@ build:
 test:
 	$(GO) vet ./...
 	$(GO) test -race -count=1 ./...
+	# Full-data checks that the race pass runs on a subset (see vulndb/race_test.go).
+	$(GO) test -count=1 -run 'TestImportCountsMatchSources|TestQueries' ./vulndb
 	FUZZTIME=$${FUZZTIME:-3s} ./scripts/fuzz-smoke.sh
 
 demo: build

@@ -1,0 +1,234 @@
+// Package vulndb is Assay's advisory database: it imports OSV, NVD, CISA
+// KEV, EPSS, Debian security tracker and Alpine secdb data into an
+// immutable SQLite snapshot, swaps new snapshots in atomically, and answers
+// the queries matching needs (the advisories affecting a package, alias
+// groups, KEV and EPSS enrichment) without loading the database into
+// memory.
+package vulndb
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/assayhq/assay/advisory"
+	_ "modernc.org/sqlite" // database/sql driver "sqlite"
+)
+
+// ErrNoDatabase is returned by Open when no snapshot has been imported.
+var ErrNoDatabase = errors.New("no advisory database: run 'assay db update' (or 'assay db import FILE')")
+
+// ErrNotFound is returned when an ID is not in the database.
+var ErrNotFound = errors.New("not found")
+
+// DB is a read-only handle on the current advisory snapshot. It is safe
+// for concurrent use. A DB keeps serving the snapshot it opened even
+// after an update swaps in a newer one.
+type DB struct {
+	sql      *sql.DB
+	snapshot string
+	path     string
+
+	affecting *sql.Stmt
+	get       *sql.Stmt
+	group     *sql.Stmt
+	members   *sql.Stmt
+	kev       *sql.Stmt
+	epss      *sql.Stmt
+	cpes      *sql.Stmt
+}
+
+// Open opens the current snapshot under home.
+func Open(ctx context.Context, home string) (*DB, error) {
+	l := newLayout(home)
+	name, err := l.current()
+	if err != nil {
+		return nil, err
+	}
+	return openSnapshot(ctx, l.snapshotDB(name), name)
+}
+
+func openSnapshot(ctx context.Context, path, name string) (*DB, error) {
+	if _, err := os.Stat(path); err != nil {
+		return nil, fmt.Errorf("open snapshot %s: %w", name, err)
+	}
+	sdb, err := sql.Open("sqlite", "file:"+filepath.ToSlash(path)+"?mode=ro&immutable=1&_pragma=query_only(1)")
+	if err != nil {
+		return nil, fmt.Errorf("open snapshot %s: %w", name, err)
+	}
+	db := &DB{sql: sdb, snapshot: name, path: path}
+	if err := db.init(ctx); err != nil {
+		sdb.Close()
+		return nil, fmt.Errorf("open snapshot %s: %w", name, err)
+	}
+	return db, nil
+}
+
+func (db *DB) init(ctx context.Context) error {
+	var v string
+	if err := db.sql.QueryRowContext(ctx, `SELECT value FROM meta WHERE key='schema'`).Scan(&v); err != nil {
+		return fmt.Errorf("read schema version: %w", err)
+	}
+	if v != schemaVersion {
+		return fmt.Errorf("snapshot schema %s, this assay reads %s: run 'assay db update'", v, schemaVersion)
+	}
+	stmts := []struct {
+		dst   **sql.Stmt
+		query string
+	}{
+		{&db.affecting, `SELECT id, data, withdrawn FROM affected WHERE ecosystem = ? AND name = ?`},
+		{&db.get, `SELECT data FROM advisories WHERE id = ?`},
+		{&db.group, `SELECT key FROM groups WHERE member = ?`},
+		{&db.members, `SELECT member FROM groups WHERE key = ?`},
+		{&db.kev, `SELECT data FROM kev WHERE cve = ?`},
+		{&db.epss, `SELECT score, percentile FROM epss WHERE cve = ?`},
+		{&db.cpes, `SELECT id FROM cpes WHERE vendor = ? AND product = ?`},
+	}
+	for _, s := range stmts {
+		st, err := db.sql.PrepareContext(ctx, s.query)
+		if err != nil {
+			return fmt.Errorf("prepare %q: %w", s.query, err)
+		}
+		*s.dst = st
+	}
+	return nil
+}
+
+// Close releases the database.
+func (db *DB) Close() error { return db.sql.Close() }
+
+// Snapshot names the snapshot this handle reads.
+func (db *DB) Snapshot() string { return db.snapshot }
+
+// PackageAdvisory is an advisory's affected entries for one package: what
+// matching needs to decide whether a version is affected.
+type PackageAdvisory struct {
+	ID        string
+	Withdrawn bool
+	Affected  []advisory.Affected
+}
+
+// Affecting returns the advisories that name (ecosystem, name) in an
+// affected entry, withdrawn ones included (marked). The name is
+// normalized for the ecosystem (e.g. PEP 503 for PyPI).
+func (db *DB) Affecting(ctx context.Context, ecosystem, name string) ([]PackageAdvisory, error) {
+	rows, err := db.affecting.QueryContext(ctx, ecosystem, advisory.NormalizeName(ecosystem, name))
+	if err != nil {
+		return nil, fmt.Errorf("query %s/%s: %w", ecosystem, name, err)
+	}
+	defer rows.Close()
+	var out []PackageAdvisory
+	for rows.Next() {
+		var (
+			pa   PackageAdvisory
+			data []byte
+		)
+		if err := rows.Scan(&pa.ID, &data, &pa.Withdrawn); err != nil {
+			return nil, fmt.Errorf("query %s/%s: %w", ecosystem, name, err)
+		}
+		if err := json.Unmarshal(data, &pa.Affected); err != nil {
+			return nil, fmt.Errorf("query %s/%s: decode %s: %w", ecosystem, name, pa.ID, err)
+		}
+		out = append(out, pa)
+	}
+	return out, rows.Err()
+}
+
+// Advisory returns the full record with the given ID.
+func (db *DB) Advisory(ctx context.Context, id string) (*advisory.Advisory, error) {
+	var data []byte
+	err := db.get.QueryRowContext(ctx, id).Scan(&data)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("advisory %s: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("advisory %s: %w", id, err)
+	}
+	var a advisory.Advisory
+	if err := json.Unmarshal(data, &a); err != nil {
+		return nil, fmt.Errorf("advisory %s: decode: %w", id, err)
+	}
+	return &a, nil
+}
+
+// Group returns the alias group of id: its key (the lowest CVE ID, else
+// the lowest ID) and every ID in it, advisories and bare aliases alike.
+// An ID the database does not know forms a group of its own.
+func (db *DB) Group(ctx context.Context, id string) (key string, members []string, err error) {
+	err = db.group.QueryRowContext(ctx, id).Scan(&key)
+	if errors.Is(err, sql.ErrNoRows) {
+		return id, []string{id}, nil
+	}
+	if err != nil {
+		return "", nil, fmt.Errorf("group of %s: %w", id, err)
+	}
+	rows, err := db.members.QueryContext(ctx, key)
+	if err != nil {
+		return "", nil, fmt.Errorf("group of %s: %w", id, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var m string
+		if err := rows.Scan(&m); err != nil {
+			return "", nil, fmt.Errorf("group of %s: %w", id, err)
+		}
+		members = append(members, m)
+	}
+	advisory.SortIDs(members)
+	return key, members, rows.Err()
+}
+
+// KEV returns the CISA Known Exploited Vulnerabilities entry for a CVE, or
+// nil when it is not listed.
+func (db *DB) KEV(ctx context.Context, cve string) (*KEVEntry, error) {
+	var data []byte
+	err := db.kev.QueryRowContext(ctx, cve).Scan(&data)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("KEV %s: %w", cve, err)
+	}
+	var e KEVEntry
+	if err := json.Unmarshal(data, &e); err != nil {
+		return nil, fmt.Errorf("KEV %s: decode: %w", cve, err)
+	}
+	return &e, nil
+}
+
+// EPSS returns the EPSS score of a CVE, or nil when it has none.
+func (db *DB) EPSS(ctx context.Context, cve string) (*EPSSScore, error) {
+	s := EPSSScore{CVE: cve}
+	err := db.epss.QueryRowContext(ctx, cve).Scan(&s.Score, &s.Percentile)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("EPSS %s: %w", cve, err)
+	}
+	return &s, nil
+}
+
+// CPECandidates returns the IDs of NVD records whose configurations name
+// the CPE vendor and product; matching then evaluates the configurations.
+func (db *DB) CPECandidates(ctx context.Context, vendor, product string) ([]string, error) {
+	rows, err := db.cpes.QueryContext(ctx, strings.ToLower(vendor), strings.ToLower(product))
+	if err != nil {
+		return nil, fmt.Errorf("CPE %s:%s: %w", vendor, product, err)
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("CPE %s:%s: %w", vendor, product, err)
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}

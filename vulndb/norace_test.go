@@ -1,0 +1,5 @@
+//go:build !race
+
+package vulndb
+
+const raceEnabled = false

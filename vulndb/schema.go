@@ -1,0 +1,36 @@
+package vulndb
+
+// schemaVersion is stored in every snapshot; a snapshot with another
+// version is refused by Open and rebuilt from scratch by Update.
+const schemaVersion = "2"
+
+// schemaSQL creates an empty snapshot. Every row that came from a feed is
+// owned by a source (its name in the sources table), so one source can be
+// replaced without touching the others.
+const schemaSQL = `
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE sources (
+	name TEXT PRIMARY KEY, kind TEXT NOT NULL, url TEXT NOT NULL,
+	fetched_at TEXT NOT NULL, sha256 TEXT NOT NULL, etag TEXT NOT NULL, last_modified TEXT NOT NULL,
+	records INTEGER NOT NULL, skipped INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE skipped (source TEXT NOT NULL, record TEXT NOT NULL, reason TEXT NOT NULL);
+CREATE INDEX skipped_source ON skipped(source);
+CREATE TABLE advisories (
+	id TEXT PRIMARY KEY, modified TEXT NOT NULL, withdrawn INTEGER NOT NULL, aliases TEXT NOT NULL, data BLOB NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE advisory_sources (source TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (source, id)) WITHOUT ROWID;
+CREATE INDEX advisory_sources_id ON advisory_sources(id);
+CREATE TABLE affected (
+	ecosystem TEXT NOT NULL, name TEXT NOT NULL, id TEXT NOT NULL, withdrawn INTEGER NOT NULL, data BLOB NOT NULL,
+	PRIMARY KEY (ecosystem, name, id)
+) WITHOUT ROWID;
+CREATE INDEX affected_id ON affected(id);
+CREATE TABLE cpes (vendor TEXT NOT NULL, product TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (vendor, product, id)) WITHOUT ROWID;
+CREATE INDEX cpes_id ON cpes(id);
+CREATE TABLE groups (member TEXT PRIMARY KEY, key TEXT NOT NULL) WITHOUT ROWID;
+CREATE INDEX groups_key ON groups(key);
+CREATE TABLE kev (cve TEXT PRIMARY KEY, source TEXT NOT NULL, data BLOB NOT NULL) WITHOUT ROWID;
+CREATE TABLE epss (cve TEXT PRIMARY KEY, source TEXT NOT NULL, score REAL NOT NULL, percentile REAL NOT NULL) WITHOUT ROWID;
+CREATE TABLE ecosystems (ecosystem TEXT PRIMARY KEY, records INTEGER NOT NULL) WITHOUT ROWID;
+`

@@ -609,4 +609,3 @@ func BenchmarkUpdateUnchanged(b *testing.B) {
 		}
 	}
 }
-

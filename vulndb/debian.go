@@ -23,7 +23,6 @@ var debianReleases = map[string]string{
 
 var (
 	debianHeaderRE  = regexp.MustCompile(`^\[(\d{1,2} [A-Z][a-z]{2} \d{4})\]\s+([A-Z]+-\d+(?:-\d+)?)\s+(.*)$`)
-	debianTitleRE   = regexp.MustCompile(`^(\S*)\s*-+\s+(.*)$`)
 	debianPackageRE = regexp.MustCompile(`^\[([a-z-]+)\]\s+-\s+(\S+)\s+(\S+)`)
 	debianCVEsRE    = regexp.MustCompile(`^\{([^}]*)\}`)
 )
@@ -48,6 +47,11 @@ func parseDebianList(r io.Reader, list string, s sink) (int, error) {
 		}
 		a := cur
 		cur = nil
+		if len(a.Affected) == 0 && len(a.Upstream) == 0 {
+			// "DSA-4205-1 jessie end-of-life", key change notices, …
+			s.skip(a.ID, fmt.Sprintf("an announcement, not a package advisory (no fixed packages, no CVEs): %q", trunc(a.Summary, 60)))
+			return nil
+		}
 		if seen[a.ID] {
 			s.skip(a.ID, "duplicate advisory ID")
 			return nil
@@ -97,12 +101,7 @@ func debianHeader(text, list string) (*advisory.Advisory, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: date %q: %w", m[2], m[1], err)
 	}
-	t := debianTitleRE.FindStringSubmatch(m[3])
-	if t == nil {
-		// "DSA-4205-1 jessie end-of-life", key change notices, …
-		return nil, fmt.Errorf("%s: an announcement, not a package advisory: %q", m[2], trunc(m[3], 60))
-	}
-	ds, _ := json.Marshal(map[string]string{"source": "debian-security-tracker", "list": list, "package": t[1]})
+	ds, _ := json.Marshal(map[string]string{"source": "debian-security-tracker", "list": list})
 	return &advisory.Advisory{
 		ID:               m[2],
 		Modified:         date.Format(timeLayout),

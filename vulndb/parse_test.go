@@ -98,13 +98,16 @@ func TestParseDebianList(t *testing.T) {
 		"[26 Feb 2009] DSA-1727-1  - SQL injection vulnerabilites\n" +
 		"\t[etch] - proftpd-dfsg 1.3.0-19etch2\n" +
 		"garbage line\n" +
-		"[29 Mar 2023] DSA-5380-1 xorg-server - duplicate\n"
+		"[29 Mar 2023] DSA-5380-1 xorg-server - duplicate\n" +
+		"\t[bullseye] - xorg-server 2:1.20.11-1+deb11u6\n" +
+		"[02 Aug 2003] DSA-343 skk, ddskk - insecure temporary file\n" +
+		"\t{CVE-2003-0539}\n"
 	var c collector
 	n, err := parseDebianList(strings.NewReader(in), "DSA", &c)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n != 6 || len(c.advisories) != 3 || len(c.skipped) != 3 {
+	if n != 7 || len(c.advisories) != 4 || len(c.skipped) != 3 {
 		t.Fatalf("records %d advisories %d skipped %v", n, len(c.advisories), c.skipped)
 	}
 	a := c.advisories[0]

@@ -1,0 +1,291 @@
+// Package match decides which advisories affect a component. It follows
+// the OSV schema's rules exactly (introduced / fixed / last_affected /
+// limit events, explicit versions, ECOSYSTEM and SEMVER ranges, withdrawn
+// records never reported), matches distribution packages by their source
+// package, honours Go advisories limited to a platform, and falls back to
+// NVD CPE configurations only for components without package-manager
+// coverage. Each finding says which identifier, advisory and rule
+// produced it.
+package match
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/assayhq/assay/advisory"
+	"github.com/assayhq/assay/vulndb"
+)
+
+// Package is what matching needs to know about one component.
+type Package struct {
+	Name          string
+	Version       string
+	Ecosystem     string // OSV ecosystem ("Go", "PyPI", "Debian:12", …); empty when unknown
+	PURL          string
+	SourceName    string   // distribution source package, when known
+	SourceVersion string   // its version, when it differs
+	CPEs          []string // CPE 2.3 names, for components without package-manager coverage
+	GOOS, GOARCH  string   // platform of a Go binary
+}
+
+// Evidence explains a finding: the identifier that matched, the advisory
+// that matched it and the rule.
+type Evidence struct {
+	By         string `json:"by"`         // "purl" (package ecosystem and name) or "cpe"
+	Identifier string `json:"identifier"` // the purl, "ecosystem/name", or the CPE
+	Advisory   string `json:"advisory"`   // the advisory ID whose data matched
+	Rule       string `json:"rule"`       // e.g. "introduced 0, fixed 1.2.3"
+}
+
+// Finding is one vulnerability (alias group) affecting one component.
+type Finding struct {
+	ID       string            // the matched advisory's ID
+	Aliases  []string          // every other ID of the alias group
+	Summary  string            // one line
+	Package  Package           // the component
+	Severity *advisory.Score   // best available CVSS, nil when none
+	KEV      *vulndb.KEVEntry  // CISA KEV entry of any CVE in the group
+	EPSS     *vulndb.EPSSScore // highest EPSS among the group's CVEs
+	Fixed    []string          // versions that fix it, from the matched entries
+	Match    Evidence          // why it matched
+	Upstream []string          // upstream IDs (distribution advisories)
+}
+
+// Coverage says whether a component could be assessed, and if not, why.
+type Coverage struct {
+	Assessed bool
+	Reason   string
+}
+
+// DB is the advisory data matching reads (vulndb.DB implements it).
+type DB interface {
+	Affecting(ctx context.Context, ecosystem, name string) ([]vulndb.PackageAdvisory, error)
+	Lookup(ctx context.Context, id string) (*vulndb.Vulnerability, error)
+	Advisory(ctx context.Context, id string) (*advisory.Advisory, error)
+	CPECandidates(ctx context.Context, vendor, product string) ([]string, error)
+}
+
+// Matcher matches components against an advisory database.
+type Matcher struct {
+	db         DB
+	ecosystems map[string]bool // ecosystems the database has data for
+	hasCPE     bool            // the database holds NVD CPE configurations
+	// CPEForPURL also CPE-matches components that have package-manager
+	// coverage (off by default: CPE matching of language packages is
+	// notoriously imprecise).
+	CPEForPURL bool
+}
+
+// New returns a Matcher over db; ecosystems lists the ecosystems the
+// database has advisories for and hasCPE whether it has NVD CPE data (both
+// from the database's status), so that missing coverage is reported
+// instead of silently producing no findings.
+func New(db DB, ecosystems []string, hasCPE bool) *Matcher {
+	m := &Matcher{db: db, ecosystems: map[string]bool{}, hasCPE: hasCPE}
+	for _, e := range ecosystems {
+		m.ecosystems[e] = true
+	}
+	return m
+}
+
+// Match returns the findings for one component, ordered by ID, and
+// whether it could be assessed.
+func (m *Matcher) Match(ctx context.Context, p Package) ([]Finding, Coverage, error) {
+	cov := m.coverage(p)
+	if !cov.Assessed {
+		return nil, cov, nil
+	}
+	var hits []hit
+	if m.ecosystems[p.Ecosystem] && p.Version != "" {
+		h, err := m.matchPackage(ctx, p)
+		if err != nil {
+			return nil, cov, err
+		}
+		hits = append(hits, h...)
+	}
+	if len(p.CPEs) > 0 && m.hasCPE && (!m.ecosystems[p.Ecosystem] || m.CPEForPURL) {
+		h, err := m.matchCPE(ctx, p)
+		if err != nil {
+			return nil, cov, err
+		}
+		hits = append(hits, h...)
+	}
+	findings, err := m.group(ctx, p, hits)
+	return findings, cov, err
+}
+
+func (m *Matcher) coverage(p Package) Coverage {
+	switch {
+	case p.Version == "":
+		return Coverage{false, "no version"}
+	case m.ecosystems[p.Ecosystem]:
+		return Coverage{true, ""}
+	case len(p.CPEs) > 0 && m.hasCPE:
+		return Coverage{true, ""}
+	case len(p.CPEs) > 0:
+		return Coverage{false, "only CPE identifiers, and the database has no NVD CPE data"}
+	case p.Ecosystem == "":
+		return Coverage{false, "unknown package type (no ecosystem, no CPE)"}
+	default:
+		return Coverage{false, fmt.Sprintf("no advisory data for ecosystem %s", p.Ecosystem)}
+	}
+}
+
+// hit is one advisory entry that matched.
+type hit struct {
+	id       string
+	evidence Evidence
+	fixed    []string
+}
+
+// matchPackage queries by package name, and by source package name for
+// distribution packages.
+func (m *Matcher) matchPackage(ctx context.Context, p Package) ([]hit, error) {
+	type query struct{ name, version string }
+	queries := []query{{p.Name, p.Version}}
+	if p.SourceName != "" && p.SourceName != p.Name {
+		v := p.SourceVersion
+		if v == "" {
+			v = p.Version
+		}
+		queries = append(queries, query{p.SourceName, v})
+	}
+	ident := p.PURL
+	if ident == "" {
+		ident = p.Ecosystem + "/" + p.Name
+	}
+	var hits []hit
+	seen := map[string]bool{}
+	for _, q := range queries {
+		pas, err := m.db.Affecting(ctx, p.Ecosystem, q.name)
+		if err != nil {
+			return nil, err
+		}
+		for _, pa := range pas {
+			if pa.Withdrawn || seen[pa.ID] {
+				continue
+			}
+			for _, af := range pa.Affected {
+				if !platformApplies(af, p) {
+					continue
+				}
+				rule, ok := Affects(af, p.Ecosystem, q.version)
+				if !ok {
+					continue
+				}
+				seen[pa.ID] = true
+				if q.name != p.Name {
+					rule = fmt.Sprintf("source package %s %s: %s", q.name, q.version, rule)
+				}
+				hits = append(hits, hit{id: pa.ID, evidence: Evidence{By: "purl", Identifier: ident, Advisory: pa.ID, Rule: rule}, fixed: fixedVersions(af)})
+				break
+			}
+		}
+	}
+	return hits, nil
+}
+
+// platformApplies reports whether a Go advisory entry limited to some
+// platforms (ecosystem_specific.imports[].goos/goarch) can affect a
+// binary built for p's platform. Entries without platform limits, and
+// components whose platform is unknown, always apply.
+func platformApplies(af advisory.Affected, p Package) bool {
+	if p.GOOS == "" || len(af.EcosystemSpecific) == 0 || advisory.BaseEcosystem(af.Package.Ecosystem) != "Go" {
+		return true
+	}
+	var es struct {
+		Imports []struct {
+			GOOS   []string `json:"goos"`
+			GOARCH []string `json:"goarch"`
+		} `json:"imports"`
+	}
+	if json.Unmarshal(af.EcosystemSpecific, &es) != nil || len(es.Imports) == 0 {
+		return true
+	}
+	for _, imp := range es.Imports {
+		if (len(imp.GOOS) == 0 || slices.Contains(imp.GOOS, p.GOOS)) &&
+			(len(imp.GOARCH) == 0 || p.GOARCH == "" || slices.Contains(imp.GOARCH, p.GOARCH)) {
+			return true
+		}
+	}
+	return false
+}
+
+func fixedVersions(af advisory.Affected) []string {
+	var out []string
+	for _, r := range af.Ranges {
+		for _, e := range r.Events {
+			if e.Fixed != "" && !slices.Contains(out, e.Fixed) {
+				out = append(out, e.Fixed)
+			}
+		}
+	}
+	return out
+}
+
+// group merges hits of one alias group into one finding each and enriches
+// it with severity, KEV and EPSS.
+func (m *Matcher) group(ctx context.Context, p Package, hits []hit) ([]Finding, error) {
+	byKey := map[string]*Finding{}
+	var keys []string
+	for _, h := range hits {
+		v, err := m.db.Lookup(ctx, h.id)
+		if err != nil {
+			return nil, fmt.Errorf("look up %s: %w", h.id, err)
+		}
+		if f, ok := byKey[v.Key]; ok {
+			for _, x := range h.fixed {
+				if !slices.Contains(f.Fixed, x) {
+					f.Fixed = append(f.Fixed, x)
+				}
+			}
+			continue
+		}
+		f := &Finding{ID: h.id, Package: p, Severity: v.Severity, Fixed: h.fixed, Match: h.evidence}
+		for _, id := range v.IDs {
+			if id != h.id {
+				f.Aliases = append(f.Aliases, id)
+			}
+		}
+		for _, a := range v.Advisories {
+			if a.ID == h.id {
+				f.Summary = firstLine(a.Summary, a.Details)
+				f.Upstream = a.Upstream
+			}
+		}
+		if len(v.KEV) > 0 {
+			f.KEV = v.KEV[0]
+		}
+		for i := range v.EPSS {
+			if f.EPSS == nil || v.EPSS[i].Score > f.EPSS.Score {
+				f.EPSS = &v.EPSS[i]
+			}
+		}
+		byKey[v.Key] = f
+		keys = append(keys, v.Key)
+	}
+	out := make([]Finding, 0, len(keys))
+	for _, k := range keys {
+		out = append(out, *byKey[k])
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out, nil
+}
+
+func firstLine(ss ...string) string {
+	for _, s := range ss {
+		s = strings.TrimSpace(s)
+		if s == "" {
+			continue
+		}
+		if i := strings.IndexByte(s, '\n'); i >= 0 {
+			s = s[:i]
+		}
+		return s
+	}
+	return ""
+}

@@ -1,0 +1,215 @@
+package match
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"sync"
+	"testing"
+
+	"github.com/assayhq/assay/advisory"
+	"github.com/assayhq/assay/internal/mirrortest"
+	"github.com/assayhq/assay/vulndb"
+)
+
+func ev(kv ...string) []advisory.Event {
+	var out []advisory.Event
+	for i := 0; i < len(kv); i += 2 {
+		switch kv[i] {
+		case "i":
+			out = append(out, advisory.Event{Introduced: kv[i+1]})
+		case "f":
+			out = append(out, advisory.Event{Fixed: kv[i+1]})
+		case "l":
+			out = append(out, advisory.Event{LastAffected: kv[i+1]})
+		case "x":
+			out = append(out, advisory.Event{Limit: kv[i+1]})
+		}
+	}
+	return out
+}
+
+func TestAffects(t *testing.T) {
+	rng := func(typ string, events []advisory.Event) advisory.Affected {
+		return advisory.Affected{Ranges: []advisory.Range{{Type: typ, Events: events}}}
+	}
+	tests := []struct {
+		name     string
+		af       advisory.Affected
+		eco, v   string
+		want     bool
+		wantRule string
+	}{
+		{"below fix", rng("SEMVER", ev("i", "0", "f", "1.19.10")), "Go", "1.19.9", true, "introduced 0, fixed 1.19.10"},
+		{"at fix", rng("SEMVER", ev("i", "0", "f", "1.19.10")), "Go", "1.19.10", false, ""},
+		{"go v prefix", rng("SEMVER", ev("i", "0", "f", "1.2.3")), "Go", "v1.2.2", true, "introduced 0, fixed 1.2.3"},
+		{"second interval", rng("SEMVER", ev("i", "0", "f", "1.19.10", "i", "1.20.0-0", "f", "1.20.5")), "Go", "1.20.4", true, "introduced 1.20.0-0, fixed 1.20.5"},
+		{"between intervals", rng("SEMVER", ev("i", "0", "f", "1.19.10", "i", "1.20.0-0", "f", "1.20.5")), "Go", "1.19.11", false, ""},
+		{"unsorted events", rng("SEMVER", ev("i", "1.20.0-0", "f", "1.20.5", "i", "0", "f", "1.19.10")), "Go", "1.19.3", true, "introduced 0, fixed 1.19.10"},
+		{"last_affected inclusive", rng("ECOSYSTEM", ev("i", "1.0", "l", "1.4")), "PyPI", "1.4", true, "introduced 1.0, last_affected 1.4"},
+		{"after last_affected", rng("ECOSYSTEM", ev("i", "1.0", "l", "1.4")), "PyPI", "1.4.1", false, ""},
+		{"before introduced", rng("ECOSYSTEM", ev("i", "2.0", "f", "2.5")), "PyPI", "1.9", false, ""},
+		{"no fix", rng("ECOSYSTEM", ev("i", "2.0")), "crates.io", "9.9.9", true, "introduced 2.0, no fix"},
+		{"limit", rng("SEMVER", ev("i", "0", "x", "2.0.0")), "npm", "2.1.0", false, ""},
+		{"pep440 pre-release", rng("ECOSYSTEM", ev("i", "0", "f", "2.0")), "PyPI", "2.0rc1", true, "introduced 0, fixed 2.0"},
+		{"debian epoch", rng("ECOSYSTEM", ev("i", "0", "f", "2:1.20.11-1+deb11u6")), "Debian:11", "2:1.20.11-1+deb11u5", true, "introduced 0, fixed 2:1.20.11-1+deb11u6"},
+		{"debian epoch beats version", rng("ECOSYSTEM", ev("i", "0", "f", "2:1.20.11-1+deb11u6")), "Debian:11", "3:0.1", false, ""},
+		{"rpm release", rng("ECOSYSTEM", ev("i", "0", "f", "1.0.9-1.el9")), "AlmaLinux:9", "1.0.8-3.el9", true, "introduced 0, fixed 1.0.9-1.el9"},
+		{"alpine revision", rng("ECOSYSTEM", ev("i", "0", "f", "2.9.3-r0")), "Alpine:v3.11", "2.9.2-r10", true, "introduced 0, fixed 2.9.3-r0"},
+		{"maven qualifier", rng("ECOSYSTEM", ev("i", "0", "f", "2.15.0")), "Maven", "2.15.0-SNAPSHOT", true, "introduced 0, fixed 2.15.0"},
+		{"git range ignored", rng("GIT", ev("i", "abc", "f", "def")), "OSS-Fuzz", "1.0", false, ""},
+		{"explicit versions", advisory.Affected{Versions: []string{"1.0", "1.1"}}, "OSS-Fuzz", "1.1", true, "version 1.1 listed as affected"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rule, ok := Affects(tt.af, tt.eco, tt.v)
+			if ok != tt.want || rule != tt.wantRule {
+				t.Errorf("Affects(%s %s) = %q %v, want %q %v", tt.eco, tt.v, rule, ok, tt.wantRule, tt.want)
+			}
+		})
+	}
+}
+
+func TestPlatformApplies(t *testing.T) {
+	af := advisory.Affected{
+		Package:           advisory.Package{Ecosystem: "Go", Name: "stdlib"},
+		EcosystemSpecific: []byte(`{"imports":[{"path":"os","goos":["windows"]}]}`),
+	}
+	if platformApplies(af, Package{GOOS: "linux", GOARCH: "amd64"}) {
+		t.Error("windows-only advisory applied to a linux binary")
+	}
+	if !platformApplies(af, Package{GOOS: "windows"}) || !platformApplies(af, Package{}) {
+		t.Error("windows-only advisory not applied to windows or to an unknown platform")
+	}
+}
+
+var (
+	dbOnce sync.Once
+	dbHome string
+	dbErr  error
+)
+
+// testDB imports a small real subset of the shared mirror (Go, NVD, KEV,
+// Alpine) once per test binary.
+func testDB(t *testing.T) *vulndb.DB {
+	t.Helper()
+	mirror := mirrortest.VulnDir(t)
+	dbOnce.Do(func() {
+		srv := httptest.NewServer(http.FileServer(http.Dir(mirror)))
+		defer srv.Close()
+		if dbHome, dbErr = os.MkdirTemp("", "assay-match-test-"); dbErr != nil {
+			return
+		}
+		_, dbErr = vulndb.Update(context.Background(), dbHome, vulndb.Config{
+			Endpoints: vulndb.Mirror(srv.URL), Only: []string{"osv", "kev", "nvd", "alpine"}, Ecosystems: []string{"Go"},
+		})
+	})
+	if dbErr != nil {
+		t.Fatal(dbErr)
+	}
+	db, err := vulndb.Open(context.Background(), dbHome)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if dbHome != "" {
+		os.RemoveAll(dbHome)
+	}
+	os.Exit(code)
+}
+
+func newTestMatcher(t *testing.T) *Matcher {
+	db := testDB(t)
+	st, err := db.Status(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ecos []string
+	for e := range st.Ecosystems {
+		ecos = append(ecos, e)
+	}
+	return New(db, ecos, st.CPERecords > 0)
+}
+
+func findingIDs(fs []Finding) map[string]Finding {
+	out := map[string]Finding{}
+	for _, f := range fs {
+		out[f.ID] = f
+	}
+	return out
+}
+
+func TestMatchRealData(t *testing.T) {
+	m := newTestMatcher(t)
+	ctx := context.Background()
+
+	t.Run("go stdlib", func(t *testing.T) {
+		fs, cov, err := m.Match(ctx, Package{Name: "stdlib", Version: "1.20.4", Ecosystem: "Go", GOOS: "linux", GOARCH: "amd64"})
+		if err != nil || !cov.Assessed {
+			t.Fatal(err, cov)
+		}
+		f, ok := findingIDs(fs)["GO-2023-1840"]
+		if !ok {
+			t.Fatalf("stdlib 1.20.4: GO-2023-1840 not reported (%d findings)", len(fs))
+		}
+		if f.Match.Rule != "introduced 1.20.0-0, fixed 1.20.5" || f.Aliases[0] != "CVE-2023-29403" || f.Match.By != "purl" {
+			t.Errorf("finding %+v", f)
+		}
+		fixed, _, _ := m.Match(ctx, Package{Name: "stdlib", Version: "1.20.5", Ecosystem: "Go"})
+		if _, ok := findingIDs(fixed)["GO-2023-1840"]; ok {
+			t.Error("stdlib 1.20.5 reported for GO-2023-1840, fixed in 1.20.5")
+		}
+	})
+	t.Run("go platform-limited advisory", func(t *testing.T) {
+		// GO-2022-0969 … find any windows-only stdlib advisory in the data.
+		linux, _, _ := m.Match(ctx, Package{Name: "stdlib", Version: "1.17.0", Ecosystem: "Go", GOOS: "linux", GOARCH: "amd64"})
+		windows, _, _ := m.Match(ctx, Package{Name: "stdlib", Version: "1.17.0", Ecosystem: "Go", GOOS: "windows", GOARCH: "amd64"})
+		if len(windows) <= len(linux) {
+			t.Errorf("windows binary: %d findings, linux: %d; windows-only advisories should add to the windows count", len(windows), len(linux))
+		}
+	})
+	t.Run("alpine by source package", func(t *testing.T) {
+		fs, _, err := m.Match(ctx, Package{Name: "ansible-doc", SourceName: "ansible", Version: "2.9.2-r0", Ecosystem: "Alpine:v3.11"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, ok := findingIDs(fs)["ALPINE-CVE-2019-14904"]; !ok {
+			t.Errorf("ansible 2.9.2-r0 via its source package: %v", fs)
+		}
+	})
+	t.Run("cpe only component", func(t *testing.T) {
+		fs, cov, err := m.Match(ctx, Package{Name: "busybox", Version: "1.35.0", CPEs: []string{"cpe:2.3:a:busybox:busybox:1.35.0:*:*:*:*:*:*:*"}})
+		if err != nil || !cov.Assessed {
+			t.Fatal(err, cov)
+		}
+		f, ok := findingIDs(fs)["CVE-2022-28391"]
+		if !ok || f.Match.By != "cpe" {
+			t.Fatalf("busybox 1.35.0 by CPE: %+v", fs)
+		}
+		if f.Severity == nil || f.Severity.Level == "" {
+			t.Errorf("no severity for CVE-2022-28391")
+		}
+	})
+	t.Run("coverage", func(t *testing.T) {
+		tests := []struct {
+			p      Package
+			reason string
+		}{
+			{Package{Name: "left-pad", Version: "1.0.0", Ecosystem: "npm"}, "no advisory data for ecosystem npm"},
+			{Package{Name: "x", Ecosystem: "Go"}, "no version"},
+			{Package{Name: "blob", Version: "1"}, "unknown package type (no ecosystem, no CPE)"},
+		}
+		for _, tt := range tests {
+			_, cov, err := m.Match(ctx, tt.p)
+			if err != nil || cov.Assessed || cov.Reason != tt.reason {
+				t.Errorf("%+v: %+v %v, want reason %q", tt.p, cov, err, tt.reason)
+			}
+		}
+	})
+}

@@ -45,7 +45,9 @@ CycloneDX 1.6 or SPDX 2.3 SBOM.`,
   assay inventory --format spdx bom.xml`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts := extract.Options{Limits: lim, Logger: g.logger(os.Stderr)}
+			log := g.logger(os.Stderr)
+			extract.RouteLibraryLogs(log)
+			opts := extract.Options{Limits: lim, Logger: log}
 			invs := make([]*inventory.Inventory, 0, len(args))
 			for _, p := range args {
 				inv, err := extract.Path(cmd.Context(), p, opts)

@@ -94,7 +94,24 @@ func distro(p *extractor.Package, c *inventory.Component) {
 		if e := pkgurl.DistroEcosystem(m.OSID, m.OSVersionID); e != "" {
 			c.Ecosystem = e
 		}
+		c.PURL = withQualifier(c.PURL, "upstream", m.SourceRPM)
+		return
 	}
+	if c.SourceName != "" && c.SourceName != c.Name {
+		c.PURL = withQualifier(c.PURL, "upstream", c.SourceName)
+	}
+}
+
+// withQualifier adds key=value to a purl (the "upstream" source package
+// qualifier, as syft writes it).
+func withQualifier(purl, key, value string) string {
+	_, p, ok := pkgurl.Normalize(purl)
+	if !ok || value == "" {
+		return purl
+	}
+	q := p.Qualifiers.Map()
+	q[key] = value
+	return pkgurl.Make(p.Type, p.Namespace, p.Name, p.Version, q)
 }
 
 func firstNonEmpty(s ...string) string {

@@ -104,6 +104,14 @@ func Component(p *extractor.Package, file string) inventory.Component {
 		c.Locations[0].Line = d.File.LineNumber
 	}
 	if pu := p.PURL(); pu != nil {
+		// scalibr adds a private "source" qualifier (npm registry kind).
+		q := pu.Qualifiers
+		pu.Qualifiers = nil
+		for _, k := range q {
+			if k.Key != "source" {
+				pu.Qualifiers = append(pu.Qualifiers, k)
+			}
+		}
 		if canon, parsed, ok := pkgurl.Normalize(pu.String()); ok {
 			c.PURL = canon
 			if c.Ecosystem == "" {

@@ -17,11 +17,19 @@ func RouteLibraryLogs(l *slog.Logger) {
 
 type slogAdapter struct{ l *slog.Logger }
 
-func (a slogAdapter) Errorf(format string, args ...any) { a.l.Warn(fmt.Sprintf(format, args...), "lib", "scalibr") }
-func (a slogAdapter) Error(args ...any)                 { a.l.Warn(fmt.Sprint(args...), "lib", "scalibr") }
-func (a slogAdapter) Warnf(format string, args ...any)  { a.l.Debug(fmt.Sprintf(format, args...), "lib", "scalibr") }
-func (a slogAdapter) Warn(args ...any)                  { a.l.Debug(fmt.Sprint(args...), "lib", "scalibr") }
-func (a slogAdapter) Infof(format string, args ...any)  { a.l.Debug(fmt.Sprintf(format, args...), "lib", "scalibr") }
-func (a slogAdapter) Info(args ...any)                  { a.l.Debug(fmt.Sprint(args...), "lib", "scalibr") }
-func (a slogAdapter) Debugf(format string, args ...any) { a.l.Debug(fmt.Sprintf(format, args...), "lib", "scalibr") }
-func (a slogAdapter) Debug(args ...any)                 { a.l.Debug(fmt.Sprint(args...), "lib", "scalibr") }
+func (a slogAdapter) Errorf(format string, args ...any) {
+	a.l.Warn(fmt.Sprintf(format, args...), "lib", "scalibr")
+}
+func (a slogAdapter) Error(args ...any) { a.l.Warn(fmt.Sprint(args...), "lib", "scalibr") }
+func (a slogAdapter) Warnf(format string, args ...any) {
+	a.l.Debug(fmt.Sprintf(format, args...), "lib", "scalibr")
+}
+func (a slogAdapter) Warn(args ...any) { a.l.Debug(fmt.Sprint(args...), "lib", "scalibr") }
+func (a slogAdapter) Infof(format string, args ...any) {
+	a.l.Debug(fmt.Sprintf(format, args...), "lib", "scalibr")
+}
+func (a slogAdapter) Info(args ...any) { a.l.Debug(fmt.Sprint(args...), "lib", "scalibr") }
+func (a slogAdapter) Debugf(format string, args ...any) {
+	a.l.Debug(fmt.Sprintf(format, args...), "lib", "scalibr")
+}
+func (a slogAdapter) Debug(args ...any) { a.l.Debug(fmt.Sprint(args...), "lib", "scalibr") }

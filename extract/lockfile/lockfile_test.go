@@ -93,7 +93,7 @@ func TestScalibrLockfiles(t *testing.T) {
 		want         map[string]string // name@version → purl
 	}{
 		{"npm/package-lock.json", "package-lock.json", map[string]string{
-			"lodash@4.17.20":     "pkg:npm/lodash@4.17.20",
+			"lodash@4.17.20":    "pkg:npm/lodash@4.17.20",
 			"@babel/core@7.0.0": "pkg:npm/%40babel/core@7.0.0",
 		}},
 		{"py/requirements.txt", "requirements.txt", map[string]string{

@@ -137,4 +137,3 @@ func FuzzDpkgApk(f *testing.F) {
 		}
 	})
 }
-

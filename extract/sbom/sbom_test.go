@@ -11,8 +11,8 @@ import (
 	"testing"
 
 	"github.com/assayhq/assay/extract/limit"
-	"github.com/assayhq/assay/inventory"
 	"github.com/assayhq/assay/internal/mirrortest"
+	"github.com/assayhq/assay/inventory"
 )
 
 type reader func(context.Context, io.Reader, string, limit.Limits) (*inventory.Inventory, error)

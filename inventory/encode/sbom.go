@@ -55,7 +55,7 @@ func CycloneDX(w io.Writer, invs []*inventory.Inventory, xml bool) error {
 	bom.SerialNumber = "urn:uuid:" + uuidFrom(invs)
 	bom.Metadata = &cdx.Metadata{
 		Timestamp: time.Now().UTC().Format(time.RFC3339),
-		Tools: &cdx.ToolsChoice{Components: &[]cdx.Component{{Type: cdx.ComponentTypeApplication, Name: "assay"}}},
+		Tools:     &cdx.ToolsChoice{Components: &[]cdx.Component{{Type: cdx.ComponentTypeApplication, Name: "assay"}}},
 	}
 	f := flatten(invs)
 	comps := make([]cdx.Component, 0, len(f.comp))
@@ -169,7 +169,9 @@ var spdxIDUnsafe = regexp.MustCompile(`[^A-Za-z0-9.-]+`)
 // relationships.
 func SPDX(w io.Writer, invs []*inventory.Inventory, tv bool) error {
 	f := flatten(invs)
-	id := func(ref string) common.ElementID { return common.ElementID("Package-" + spdxIDUnsafe.ReplaceAllString(ref, "-")) }
+	id := func(ref string) common.ElementID {
+		return common.ElementID("Package-" + spdxIDUnsafe.ReplaceAllString(ref, "-"))
+	}
 	var targets []string
 	for _, inv := range invs {
 		targets = append(targets, inv.Target)
@@ -295,4 +297,3 @@ func uniq(s []string) []string {
 	}
 	return out
 }
-

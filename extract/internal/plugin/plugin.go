@@ -178,4 +178,3 @@ func ReadFile(fsys fs.FS, p string, max int64) ([]byte, error) {
 	defer f.Close()
 	return limit.ReadAll(f, max)
 }
-

@@ -113,14 +113,42 @@ func relocate(inv *inventory.Inventory, base, full string) {
 }
 
 // FS walks fsys from root (use "." for the whole tree) and inventories
-// every file in a supported format. Locations are paths in fsys. It does
-// not follow symbolic links; fsys should be read-only.
+// every file in a supported format. root is treated as the root of the
+// software tree (package databases are found at root/var/lib/dpkg/status
+// and so on); locations are paths in fsys. It does not follow symbolic
+// links; fsys should be read-only.
 func FS(ctx context.Context, fsys fs.FS, root string, opts Options) (*inventory.Inventory, error) {
 	x, err := newExtractor(opts)
 	if err != nil {
 		return nil, err
 	}
-	return x.walk(ctx, fsys, root, root)
+	sub := fsys
+	if root != "." {
+		if sub, err = fs.Sub(fsys, root); err != nil {
+			return nil, fmt.Errorf("walk %s: %w", root, err)
+		}
+	}
+	inv, err := x.walk(ctx, sub, ".", root)
+	if err != nil {
+		return nil, err
+	}
+	if root != "." {
+		prefixPaths(inv, root)
+	}
+	return inv, nil
+}
+
+// prefixPaths makes the locations of inv relative to the parent of dir.
+func prefixPaths(inv *inventory.Inventory, dir string) {
+	for i := range inv.Components {
+		for j := range inv.Components[i].Locations {
+			l := &inv.Components[i].Locations[j]
+			l.Path = path.Join(dir, l.Path)
+		}
+	}
+	for i := range inv.Unassessed {
+		inv.Unassessed[i].Path = path.Join(dir, inv.Unassessed[i].Path)
+	}
 }
 
 // extractor holds the parsers and options of one extraction.

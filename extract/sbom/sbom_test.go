@@ -223,6 +223,9 @@ func TestSharedExamples(t *testing.T) {
 		if err != nil {
 			return err
 		}
+		if raceEnabled && len(data) > 1<<20 {
+			return nil // too slow under the race detector
+		}
 		var fn reader
 		switch {
 		case strings.HasSuffix(p, ".xml"):
@@ -250,7 +253,7 @@ func TestSharedExamples(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n < 100 {
+	if n < 100 && !raceEnabled {
 		t.Errorf("read only %d documents", n)
 	}
 }

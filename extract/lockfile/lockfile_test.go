@@ -1,0 +1,167 @@
+package lockfile
+
+import (
+	"context"
+	"io/fs"
+	"os"
+	"path"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/assayhq/assay/extract/internal/plugin"
+	"github.com/assayhq/assay/extract/limit"
+	"github.com/assayhq/assay/inventory"
+)
+
+func parse(t *testing.T, p string) *inventory.Inventory {
+	t.Helper()
+	ps, err := Parsers(limit.Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fsys := os.DirFS("testdata")
+	info, err := fs.Stat(fsys, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ps := range ps {
+		if ps.Match(p, info) {
+			inv, err := ps.Parse(context.Background(), fsys, p)
+			if err != nil {
+				t.Fatalf("%s: %v", p, err)
+			}
+			return inv
+		}
+	}
+	t.Fatalf("%s: no parser matched", p)
+	return nil
+}
+
+func versions(inv *inventory.Inventory) map[string]inventory.Component {
+	m := map[string]inventory.Component{}
+	for _, c := range inv.Components {
+		m[c.Name+"@"+c.Version] = c
+	}
+	return m
+}
+
+func TestGoModBuildList(t *testing.T) {
+	inv := parse(t, "go117/go.mod")
+	m := versions(inv)
+	want := []string{"example.com/app@", "github.com/BurntSushi/toml@v1.3.2", "golang.org/x/text@v0.14.0", "example.com/new@v1.2.0", "example.com/local@v0.1.0"}
+	if len(inv.Components) != len(want) {
+		t.Fatalf("components: %v", m)
+	}
+	for _, w := range want {
+		if _, ok := m[w]; !ok {
+			t.Errorf("missing %s in %v", w, m)
+		}
+	}
+	if c := m["example.com/new@v1.2.0"]; c.Metadata["replaces"] != "example.com/old@v1.0.0" {
+		t.Errorf("replacement: %+v", c)
+	}
+	if c := m["example.com/local@v0.1.0"]; c.Metadata[inventory.MetaReplacedBy] != "../local" {
+		t.Errorf("local replacement: %+v", c)
+	}
+	toml := m["github.com/BurntSushi/toml@v1.3.2"]
+	if toml.PURL != "pkg:golang/github.com/burntsushi/toml@v1.3.2" || toml.Ecosystem != "Go" || toml.Locations[0].Line != 6 || toml.Parent != "example.com/app" {
+		t.Errorf("toml: %+v", toml)
+	}
+	if m["golang.org/x/text@v0.14.0"].Metadata[inventory.MetaIndirect] != "true" {
+		t.Error("indirect not marked")
+	}
+	if len(inv.Unassessed) != 0 {
+		t.Errorf("unassessed: %v", inv.Unassessed)
+	}
+}
+
+func TestGoModLegacyUsesGoSum(t *testing.T) {
+	inv := parse(t, "go116/go.mod")
+	m := versions(inv)
+	if _, ok := m["golang.org/x/sys@v0.1.0"]; !ok || len(inv.Components) != 3 {
+		t.Fatalf("components: %v", m)
+	}
+	if m["golang.org/x/sys@v0.1.0"].Metadata["source"] != "go.sum" || len(inv.Unassessed) != 1 {
+		t.Errorf("approximation not recorded: %+v %v", m["golang.org/x/sys@v0.1.0"], inv.Unassessed)
+	}
+}
+
+func TestScalibrLockfiles(t *testing.T) {
+	tests := []struct {
+		file, format string
+		want         map[string]string // name@version → purl
+	}{
+		{"npm/package-lock.json", "package-lock.json", map[string]string{
+			"lodash@4.17.20":    "pkg:npm/lodash@4.17.20",
+			"@babel/core@7.0.0": "pkg:npm/%40babel/core@7.0.0",
+		}},
+		{"py/requirements.txt", "requirements.txt", map[string]string{
+			"Django_Rest.Framework@3.14.0": "pkg:pypi/django-rest-framework@3.14.0",
+			"requests@2.31.0":              "pkg:pypi/requests@2.31.0",
+		}},
+		{"cargo/Cargo.lock", "Cargo.lock", map[string]string{
+			"serde@1.0.190": "pkg:cargo/serde@1.0.190",
+			"app@0.1.0":     "pkg:cargo/app@0.1.0",
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			inv := parse(t, tt.file)
+			if inv.Format != tt.format {
+				t.Errorf("format %q", inv.Format)
+			}
+			m := versions(inv)
+			for nv, purl := range tt.want {
+				c, ok := m[nv]
+				if !ok {
+					t.Errorf("missing %s in %v", nv, m)
+					continue
+				}
+				if c.PURL != purl || c.Locations[0].Path != tt.file {
+					t.Errorf("%s: purl %q location %v", nv, c.PURL, c.Locations)
+				}
+			}
+		})
+	}
+}
+
+func TestBadLockfiles(t *testing.T) {
+	ps, err := Parsers(limit.Limits{MaxFileBytes: 1 << 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fsys := fstest.MapFS{
+		"a/package-lock.json": {Data: []byte(`{"lockfileVersion": 3, "packages": {`)},
+		"b/go.mod":            {Data: []byte("module x\nrequire (\n")},
+		"c/Cargo.lock":        {Data: []byte(strings.Repeat("x", 2000))},
+		"d/pnpm-lock.yaml":    {Data: []byte("a: &a [*a, *a]\nb: &b [*a, *a, *a, *a]\nc: &c [*b, *b, *b, *b]\nd: &d [*c,*c,*c,*c]\nlockfileVersion: '6.0'\npackages: *d\n")},
+	}
+	for name := range fsys {
+		t.Run(name, func(t *testing.T) {
+			p := findParser(t, ps, fsys, name)
+			_, err := p.Parse(context.Background(), fsys, name)
+			if err == nil {
+				t.Skip("accepted (no error)") // the parser may tolerate it; it must not panic
+			}
+			if !strings.Contains(err.Error(), path.Base(name)) {
+				t.Errorf("error %q does not name the file", err)
+			}
+		})
+	}
+}
+
+func findParser(t *testing.T, ps []plugin.Parser, fsys fs.FS, name string) plugin.Parser {
+	t.Helper()
+	info, err := fs.Stat(fsys, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range ps {
+		if p.Match(name, info) {
+			return p
+		}
+	}
+	t.Fatalf("no parser for %s", name)
+	return plugin.Parser{}
+}

@@ -1,0 +1,368 @@
+// Package sbom reads software bills of materials — CycloneDX (JSON, XML)
+// and SPDX (2.x JSON and tag-value, 3.0 JSON-LD) — into an inventory.
+//
+// CycloneDX JSON is decoded as a stream: each top-level component is
+// decoded and converted on its own with the cyclonedx-go types, so memory
+// grows with the inventory, not with the document tree.
+package sbom
+
+import (
+	"context"
+	"encoding/json"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	cdx "github.com/CycloneDX/cyclonedx-go"
+	"github.com/assayhq/assay/extract/internal/pkgurl"
+	"github.com/assayhq/assay/extract/limit"
+	"github.com/assayhq/assay/inventory"
+	"github.com/package-url/packageurl-go"
+)
+
+// ReadCycloneDXJSON reads a CycloneDX JSON document (spec 1.2–1.7) from r.
+// name is used in locations and errors.
+func ReadCycloneDXJSON(ctx context.Context, r io.Reader, name string, lim limit.Limits) (*inventory.Inventory, error) {
+	lim = lim.WithDefaults()
+	dec := json.NewDecoder(limit.Reader(r, lim.MaxFileBytes))
+	conv := newCDXConverter(name, lim)
+	if err := expectDelim(dec, '{'); err != nil {
+		return nil, fmt.Errorf("%s: not a CycloneDX JSON document: %w", name, err)
+	}
+	var format, spec string
+	var deps []cdx.Dependency
+	for dec.More() {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		tok, err := dec.Token()
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		key, _ := tok.(string)
+		switch key {
+		case "bomFormat":
+			err = dec.Decode(&format)
+		case "specVersion":
+			err = dec.Decode(&spec)
+		case "metadata":
+			var md cdx.Metadata
+			if err = dec.Decode(&md); err == nil && md.Component != nil {
+				err = conv.subject(*md.Component)
+			}
+		case "components":
+			err = eachArrayElement(dec, func() error {
+				var c cdxLite
+				if err := dec.Decode(&c); err != nil {
+					return err
+				}
+				return conv.component(c.full(), "", "", 0)
+			})
+		case "dependencies":
+			err = dec.Decode(&deps)
+		default:
+			var skip json.RawMessage
+			err = dec.Decode(&skip)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%s: field %q: %w", name, key, err)
+		}
+	}
+	if err := expectDelim(dec, '}'); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if format != "CycloneDX" {
+		return nil, fmt.Errorf("%s: not a CycloneDX document (bomFormat %q)", name, format)
+	}
+	conv.dependencies(deps)
+	conv.inv.Format = "cyclonedx-json " + spec
+	return conv.inv, nil
+}
+
+// ReadCycloneDXXML reads a CycloneDX XML document (spec 1.0–1.7) from r.
+// The Go XML decoder expands no DTD entities and fetches nothing, so
+// entity bombs and external entities are rejected as errors.
+func ReadCycloneDXXML(ctx context.Context, r io.Reader, name string, lim limit.Limits) (*inventory.Inventory, error) {
+	lim = lim.WithDefaults()
+	var bom cdx.BOM
+	xd := xml.NewDecoder(limit.Reader(r, lim.MaxFileBytes))
+	if err := xd.Decode(&bom); err != nil {
+		return nil, fmt.Errorf("%s: CycloneDX XML: %w", name, err)
+	}
+	if bom.XMLName.Local != "bom" || !strings.HasPrefix(bom.XMLNS, "http://cyclonedx.org/schema/bom/") {
+		return nil, fmt.Errorf("%s: not a CycloneDX XML document (root <%s xmlns=%q>)", name, bom.XMLName.Local, bom.XMLNS)
+	}
+	conv := newCDXConverter(name, lim)
+	if bom.Metadata != nil && bom.Metadata.Component != nil {
+		if err := conv.subject(*bom.Metadata.Component); err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+	}
+	if bom.Components != nil {
+		for _, c := range *bom.Components {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+			if err := conv.component(c, "", "", 0); err != nil {
+				return nil, fmt.Errorf("%s: %w", name, err)
+			}
+		}
+	}
+	if bom.Dependencies != nil {
+		conv.dependencies(*bom.Dependencies)
+	}
+	conv.inv.Format = "cyclonedx-xml " + strings.TrimPrefix(bom.XMLNS, "http://cyclonedx.org/schema/bom/")
+	return conv.inv, nil
+}
+
+// cdxLite declares only the component fields an inventory uses, with the
+// cyclonedx-go types for each, so that the JSON decoder skips the rest
+// (properties, evidence, external references, ...) without building them;
+// this halves the time to read large SBOMs.
+type cdxLite struct {
+	BOMRef       string                    `json:"bom-ref"`
+	Type         cdx.ComponentType         `json:"type"`
+	Supplier     *cdx.OrganizationalEntity `json:"supplier"`
+	Manufacturer *cdx.OrganizationalEntity `json:"manufacturer"`
+	Author       string                    `json:"author"`
+	Publisher    string                    `json:"publisher"`
+	Group        string                    `json:"group"`
+	Name         string                    `json:"name"`
+	Version      string                    `json:"version"`
+	Hashes       *[]cdx.Hash               `json:"hashes"`
+	Licenses     *cdx.Licenses             `json:"licenses"`
+	CPE          string                    `json:"cpe"`
+	PackageURL   string                    `json:"purl"`
+	Components   []cdxLite                 `json:"components"`
+	Pedigree     *struct {
+		Ancestors   []cdxLite `json:"ancestors"`
+		Descendants []cdxLite `json:"descendants"`
+		Variants    []cdxLite `json:"variants"`
+	} `json:"pedigree"`
+}
+
+// full converts to the cyclonedx-go type used by the shared converter.
+func (l cdxLite) full() cdx.Component {
+	c := cdx.Component{
+		BOMRef: l.BOMRef, Type: l.Type, Supplier: l.Supplier, Manufacturer: l.Manufacturer, Author: l.Author,
+		Publisher: l.Publisher, Group: l.Group, Name: l.Name, Version: l.Version, Hashes: l.Hashes,
+		Licenses: l.Licenses, CPE: l.CPE, PackageURL: l.PackageURL, Components: fullList(l.Components),
+	}
+	if p := l.Pedigree; p != nil {
+		c.Pedigree = &cdx.Pedigree{Ancestors: fullList(p.Ancestors), Descendants: fullList(p.Descendants), Variants: fullList(p.Variants)}
+	}
+	return c
+}
+
+func fullList(ls []cdxLite) *[]cdx.Component {
+	if ls == nil {
+		return nil
+	}
+	out := make([]cdx.Component, len(ls))
+	for i, l := range ls {
+		out[i] = l.full()
+	}
+	return &out
+}
+
+// SubjectKey is the metadata key set to "true" on the component that a
+// CycloneDX document describes (metadata.component) or an SPDX document
+// describes (DESCRIBES).
+const SubjectKey = "subject"
+
+type cdxConverter struct {
+	name  string
+	lim   limit.Limits
+	inv   *inventory.Inventory
+	index map[string]int // bom-ref → component index
+	deep  bool           // nesting deeper than MaxDepth was seen
+}
+
+func newCDXConverter(name string, lim limit.Limits) *cdxConverter {
+	return &cdxConverter{
+		name:  name,
+		lim:   lim,
+		inv:   &inventory.Inventory{Target: name, Kind: inventory.KindSBOM},
+		index: map[string]int{},
+	}
+}
+
+func (cv *cdxConverter) subject(c cdx.Component) error {
+	first := len(cv.inv.Components)
+	if err := cv.component(c, "", "", 0); err != nil {
+		return err
+	}
+	setMeta(&cv.inv.Components[first], SubjectKey, "true")
+	return nil
+}
+
+// component converts c and, recursively, its nested components and
+// pedigree.
+func (cv *cdxConverter) component(c cdx.Component, parent, rel string, depth int) error {
+	if depth > cv.lim.MaxDepth {
+		if !cv.deep {
+			cv.deep = true
+			cv.inv.Skip(cv.name, fmt.Sprintf("components nested deeper than %d levels were not read", cv.lim.MaxDepth))
+		}
+		return nil
+	}
+	if err := limit.Count(len(cv.inv.Components)+1, cv.lim.MaxComponents, "components"); err != nil {
+		return err
+	}
+	ic := cdxComponent(c, cv.name)
+	ic.Parent, ic.Relationship = parent, rel
+	if ic.ID == "" {
+		ic.ID = fmt.Sprintf("component-%d", len(cv.inv.Components)+1)
+	} else {
+		cv.index[ic.ID] = len(cv.inv.Components)
+	}
+	cv.inv.Add(ic)
+	id := ic.ID
+	if c.Components != nil {
+		for _, sub := range *c.Components {
+			if err := cv.component(sub, id, inventory.RelContains, depth+1); err != nil {
+				return err
+			}
+		}
+	}
+	if p := c.Pedigree; p != nil {
+		for _, set := range []struct {
+			list *[]cdx.Component
+			rel  string
+		}{{p.Ancestors, inventory.RelAncestor}, {p.Variants, inventory.RelVariant}, {p.Descendants, "descendant"}} {
+			if set.list == nil {
+				continue
+			}
+			for _, sub := range *set.list {
+				if err := cv.component(sub, id, set.rel, depth+1); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+func (cv *cdxConverter) dependencies(deps []cdx.Dependency) {
+	for _, d := range deps {
+		i, ok := cv.index[d.Ref]
+		if !ok || d.Dependencies == nil {
+			continue
+		}
+		cv.inv.Components[i].DependsOn = append(cv.inv.Components[i].DependsOn, (*d.Dependencies)...)
+	}
+}
+
+// cdxComponent converts one CycloneDX component (without its children).
+func cdxComponent(c cdx.Component, file string) inventory.Component {
+	ic := inventory.Component{
+		ID:        c.BOMRef,
+		Name:      c.Name,
+		Version:   c.Version,
+		Type:      string(c.Type),
+		Locations: []inventory.Location{{Path: file}},
+	}
+	canon, p, ok := pkgurl.Normalize(c.PackageURL)
+	if ok {
+		ic.PURL = canon
+		ic.Ecosystem = pkgurl.Ecosystem(p)
+		ic.SourceName, ic.SourceVersion = sourceFromPURL(p)
+	}
+	if c.Group != "" {
+		sep := "/"
+		if ok && p.Type == packageurl.TypeMaven {
+			sep = ":"
+		}
+		ic.Name = c.Group + sep + c.Name
+	}
+	if c.CPE != "" {
+		ic.CPEs = []string{c.CPE}
+	}
+	if c.Hashes != nil {
+		for _, h := range *c.Hashes {
+			ic.Hashes = append(ic.Hashes, inventory.Hash{Algorithm: string(h.Algorithm), Value: strings.ToLower(h.Value)})
+		}
+	}
+	if c.Licenses != nil {
+		for _, l := range *c.Licenses {
+			switch {
+			case l.Expression != "":
+				ic.Licenses = append(ic.Licenses, l.Expression)
+			case l.License != nil && l.License.ID != "":
+				ic.Licenses = append(ic.Licenses, l.License.ID)
+			case l.License != nil && l.License.Name != "":
+				ic.Licenses = append(ic.Licenses, l.License.Name)
+			}
+		}
+	}
+	switch {
+	case c.Supplier != nil && c.Supplier.Name != "":
+		ic.Supplier = c.Supplier.Name
+	case c.Manufacturer != nil && c.Manufacturer.Name != "":
+		ic.Supplier = c.Manufacturer.Name
+	case c.Publisher != "":
+		ic.Supplier = c.Publisher
+	case c.Author != "":
+		ic.Supplier = c.Author
+	}
+	return ic
+}
+
+// sourceFromPURL returns the source package named by a distro purl's
+// "upstream" qualifier (deb: "openssl" or "openssl@3.0.11-1"; rpm:
+// "openssl-3.0.7-1.el9.src.rpm").
+func sourceFromPURL(p packageurl.PackageURL) (name, version string) {
+	up := p.Qualifiers.Map()["upstream"]
+	if up == "" {
+		return "", ""
+	}
+	switch p.Type {
+	case packageurl.TypeRPM:
+		return pkgurl.SplitSourceRPM(up)
+	default:
+		name, version, _ = strings.Cut(up, "@")
+		return name, version
+	}
+}
+
+func setMeta(c *inventory.Component, k, v string) {
+	if c.Metadata == nil {
+		c.Metadata = map[string]string{}
+	}
+	c.Metadata[k] = v
+}
+
+func expectDelim(dec *json.Decoder, want json.Delim) error {
+	tok, err := dec.Token()
+	if err != nil {
+		return err
+	}
+	if d, ok := tok.(json.Delim); !ok || d != want {
+		return fmt.Errorf("expected %q, found %v", want, tok)
+	}
+	return nil
+}
+
+// eachArrayElement consumes a JSON array, calling fn with the decoder
+// positioned at each element. null is accepted as an empty array.
+func eachArrayElement(dec *json.Decoder, fn func() error) error {
+	tok, err := dec.Token()
+	if err != nil {
+		return err
+	}
+	if tok == nil {
+		return nil
+	}
+	if d, ok := tok.(json.Delim); !ok || d != '[' {
+		return errors.New("expected an array")
+	}
+	for dec.More() {
+		if err := fn(); err != nil {
+			return err
+		}
+	}
+	_, err = dec.Token()
+	return err
+}

@@ -1,0 +1,96 @@
+package main
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/assayhq/assay/report"
+	"github.com/assayhq/assay/scan"
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+)
+
+func newScanCmd(g *globals) *cobra.Command {
+	var (
+		format string
+		output string
+		failOn string
+	)
+	cmd := &cobra.Command{
+		Use:   "scan PATH...",
+		Short: "Find known vulnerabilities in SBOMs, lockfiles, binaries, OS package databases, images and directories",
+		Long: `Inventory each PATH (any input 'assay inventory' reads), match every component
+against the advisory database ('assay db update' first), and report the
+findings. Known exploited vulnerabilities (CISA KEV) come first, then by EPSS
+probability times CVSS score. Components that could not be assessed are
+always listed: no findings never means "not checked".
+
+Formats: table (default), json (schema assay.scan/v1).
+--fail-on LEVEL exits with status 1 when an unsuppressed finding is at LEVEL
+or above (low, medium, high, critical) or, with kev, is known exploited.`,
+		Example: `  assay scan go.mod
+  assay scan --format json sbom.cdx.json > result.json
+  assay scan --fail-on high ./checkout image.tar`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if failOn != "" {
+				if _, err := scan.FailsOn(&scan.Result{}, failOn); err != nil {
+					return err
+				}
+			}
+			db, err := openDB(cmd.Context(), g)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			s, err := scan.New(cmd.Context(), db, scan.Options{})
+			if err != nil {
+				return err
+			}
+			res, err := s.Scan(cmd.Context(), args)
+			if err != nil {
+				return err
+			}
+			w := cmd.OutOrStdout()
+			if output != "" {
+				f, err := os.Create(output)
+				if err != nil {
+					return err
+				}
+				defer f.Close()
+				w = f
+			}
+			switch format {
+			case "json":
+				err = report.JSON(w, res)
+			case "table":
+				err = report.Table(w, res, useColor(w))
+			default:
+				return fmt.Errorf("--format %q: want table or json", format)
+			}
+			if err != nil {
+				return err
+			}
+			if failOn != "" {
+				hits, _ := scan.FailsOn(res, failOn)
+				if len(hits) > 0 {
+					return &policyError{fmt.Sprintf("%d finding(s) meet --fail-on %s", len(hits), failOn)}
+				}
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVarP(&format, "format", "o", "table", "output format: table or json")
+	cmd.Flags().StringVar(&output, "output-file", "", "write the report to this file instead of stdout")
+	cmd.Flags().StringVar(&failOn, "fail-on", "", "exit 1 when a finding is at this severity or above (low, medium, high, critical) or is in KEV (kev)")
+	return cmd
+}
+
+// useColor reports whether w is a terminal and NO_COLOR is unset.
+func useColor(w any) bool {
+	if os.Getenv("NO_COLOR") != "" {
+		return false
+	}
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}

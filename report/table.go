@@ -1,0 +1,112 @@
+// Package report renders scan results for people and tools.
+package report
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/assayhq/assay/scan"
+)
+
+// JSON writes the result as the assay.scan/v1 document.
+func JSON(w io.Writer, res *scan.Result) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(res)
+}
+
+// colors are ANSI escapes per severity level.
+var colors = map[string]string{
+	"critical": "\x1b[1;31m", "high": "\x1b[31m", "medium": "\x1b[33m", "low": "\x1b[36m",
+}
+
+// Table writes a human-readable report: one line per target with its
+// coverage, the findings (known exploited first), and every component
+// that could not be assessed. It never claims "no vulnerabilities" for a
+// target with unassessed parts.
+func Table(w io.Writer, res *scan.Result, color bool) error {
+	paint := func(level, s string) string {
+		if c, ok := colors[level]; ok && color {
+			return c + s + "\x1b[0m"
+		}
+		return s
+	}
+	fmt.Fprintf(w, "advisory database: snapshot %s (built %s, %d advisories)\n\n", res.DB.Snapshot, res.DB.BuiltAt, res.DB.Advisories)
+	counts := map[string]int{}
+	for _, f := range res.Findings {
+		if f.Suppressed == nil {
+			counts[f.Target]++
+		}
+	}
+	for _, t := range res.Targets {
+		fmt.Fprintf(w, "%s (%s%s): %d components, %d assessed, %d not assessed, %d findings\n",
+			t.Path, t.Kind, prefixed(", ", t.Format), t.Components, t.Assessed, len(t.Unassessed), counts[t.Path])
+	}
+	fmt.Fprintln(w)
+	if active := activeFindings(res); len(active) > 0 {
+		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "SEVERITY\tID\tCOMPONENT\tVERSION\tFIXED IN\tKEV\tEPSS\tMATCH")
+		for _, f := range active {
+			sev := fmt.Sprintf("%s %.1f", f.Severity.Level, f.Severity.Score)
+			if f.Severity.Level == "unknown" {
+				sev = "unknown"
+			}
+			kev, epss := "", ""
+			if f.KEV != nil {
+				kev = "KEV " + f.KEV.DateAdded
+			}
+			if f.EPSS != nil {
+				epss = fmt.Sprintf("%.3f", f.EPSS.Score)
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", paint(f.Severity.Level, sev), idWithAliases(f), f.Component.Name,
+				f.Component.Version, strings.Join(f.Fixed, ", "), kev, epss, f.Match.By+": "+f.Match.Rule)
+		}
+		tw.Flush()
+	}
+	suppressed := len(res.Findings) - len(activeFindings(res))
+	unassessed := 0
+	for _, t := range res.Targets {
+		unassessed += len(t.Unassessed)
+	}
+	fmt.Fprintf(w, "\n%d findings", len(activeFindings(res)))
+	if suppressed > 0 {
+		fmt.Fprintf(w, " (%d more suppressed by VEX or ignore rules, see --format json)", suppressed)
+	}
+	fmt.Fprintln(w)
+	if unassessed > 0 {
+		fmt.Fprintf(w, "\nNOT ASSESSED (%d) — absence of findings says nothing about these:\n", unassessed)
+		for _, t := range res.Targets {
+			for _, u := range t.Unassessed {
+				fmt.Fprintf(w, "  %s: %s: %s\n", t.Path, u.Path, u.Reason)
+			}
+		}
+	}
+	return nil
+}
+
+func activeFindings(res *scan.Result) []scan.Finding {
+	var out []scan.Finding
+	for _, f := range res.Findings {
+		if f.Suppressed == nil {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+func idWithAliases(f scan.Finding) string {
+	if len(f.Aliases) == 0 {
+		return f.ID
+	}
+	return f.ID + " (" + f.Aliases[0] + ")"
+}
+
+func prefixed(prefix, s string) string {
+	if s == "" {
+		return ""
+	}
+	return prefix + s
+}

@@ -1,0 +1,274 @@
+// Package scan runs a vulnerability scan: it inventories each target,
+// matches every component against the advisory database, and assembles
+// the result document (schema assay.scan/v1) that reports render.
+package scan
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/assayhq/assay/extract"
+	"github.com/assayhq/assay/inventory"
+	"github.com/assayhq/assay/match"
+	"github.com/assayhq/assay/vulndb"
+)
+
+// Schema identifies the JSON document of a scan result.
+const Schema = "assay.scan/v1"
+
+// Result is the outcome of a scan: the advisory snapshot used, the
+// targets with their coverage, and the findings.
+type Result struct {
+	Schema   string    `json:"schema"`
+	DB       DBInfo    `json:"db"`
+	Targets  []Target  `json:"targets"`
+	Findings []Finding `json:"findings"`
+}
+
+// DBInfo says which advisory data a scan used and how fresh it was.
+type DBInfo struct {
+	Snapshot   string          `json:"snapshot"`
+	BuiltAt    string          `json:"built_at"`
+	Advisories int             `json:"advisories"`
+	Sources    []DBSourceBrief `json:"sources"`
+}
+
+// DBSourceBrief is the provenance of one advisory source.
+type DBSourceBrief struct {
+	Name      string `json:"name"`
+	FetchedAt string `json:"fetched_at"`
+	SHA256    string `json:"sha256"`
+}
+
+// Target is one scanned input.
+type Target struct {
+	Path       string                 `json:"path"`
+	Kind       string                 `json:"kind"`
+	Format     string                 `json:"format,omitempty"`
+	Components int                    `json:"components"`
+	Assessed   int                    `json:"assessed"`
+	Unassessed []inventory.Unassessed `json:"unassessed"`
+}
+
+// Finding is one vulnerability affecting one component of a target.
+type Finding struct {
+	ID         string            `json:"id"`
+	Aliases    []string          `json:"aliases"`
+	Summary    string            `json:"summary,omitempty"`
+	Component  Component         `json:"component"`
+	Target     string            `json:"target"`
+	Severity   Severity          `json:"severity"`
+	KEV        *vulndb.KEVEntry  `json:"kev"`
+	EPSS       *vulndb.EPSSScore `json:"epss"`
+	Fixed      []string          `json:"fixed"`
+	Match      match.Evidence    `json:"match"`
+	Upstream   []string          `json:"upstream,omitempty"`
+	Suppressed *Suppression      `json:"suppressed"`
+}
+
+// Component identifies the affected component.
+type Component struct {
+	Name      string   `json:"name"`
+	Version   string   `json:"version"`
+	Ecosystem string   `json:"ecosystem"`
+	PURL      string   `json:"purl"`
+	CPEs      []string `json:"cpes,omitempty"`
+	Locations []string `json:"locations,omitempty"`
+}
+
+// Severity is the best available CVSS score with its source; Level is
+// "unknown" when no advisory scored the vulnerability.
+type Severity struct {
+	Level  string  `json:"level"`
+	Score  float64 `json:"score"`
+	Vector string  `json:"vector"`
+	Source string  `json:"source"`
+}
+
+// Suppression says why a finding is not counted (VEX statement, ignore
+// rule).
+type Suppression struct {
+	By     string `json:"by"`
+	Reason string `json:"reason"`
+}
+
+// Options control a scan.
+type Options struct {
+	Extract extract.Options
+}
+
+// Scanner scans targets against one advisory snapshot.
+type Scanner struct {
+	db      *vulndb.DB
+	matcher *match.Matcher
+	info    DBInfo
+	opts    Options
+}
+
+// New prepares a scanner over db.
+func New(ctx context.Context, db *vulndb.DB, opts Options) (*Scanner, error) {
+	st, err := db.Status(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ecos := make([]string, 0, len(st.Ecosystems))
+	for e := range st.Ecosystems {
+		ecos = append(ecos, e)
+	}
+	info := DBInfo{Snapshot: st.Snapshot, BuiltAt: st.BuiltAt, Advisories: st.Advisories}
+	for _, s := range st.Sources {
+		info.Sources = append(info.Sources, DBSourceBrief{s.Name, s.FetchedAt, s.SHA256})
+	}
+	return &Scanner{db: db, matcher: match.New(db, ecos, st.CPERecords > 0), info: info, opts: opts}, nil
+}
+
+// Scan inventories and matches each path. An input that cannot be read at
+// all is an error naming it; parts of an input that cannot be assessed
+// are reported in its target.
+func (s *Scanner) Scan(ctx context.Context, paths []string) (*Result, error) {
+	res := &Result{Schema: Schema, DB: s.info, Targets: []Target{}, Findings: []Finding{}}
+	for _, p := range paths {
+		inv, err := extract.Path(ctx, p, s.opts.Extract)
+		if err != nil {
+			return nil, err
+		}
+		t, fs, err := s.Inventory(ctx, inv)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", p, err)
+		}
+		res.Targets = append(res.Targets, t)
+		res.Findings = append(res.Findings, fs...)
+	}
+	Sort(res.Findings)
+	return res, nil
+}
+
+// Inventory matches the components of one inventory.
+func (s *Scanner) Inventory(ctx context.Context, inv *inventory.Inventory) (Target, []Finding, error) {
+	t := Target{Path: inv.Target, Kind: string(inv.Kind), Format: inv.Format, Components: len(inv.Components), Unassessed: slices.Clone(inv.Unassessed)}
+	if t.Unassessed == nil {
+		t.Unassessed = []inventory.Unassessed{}
+	}
+	var out []Finding
+	for _, c := range inv.Components {
+		pkg := toPackage(c)
+		fs, cov, err := s.matcher.Match(ctx, pkg)
+		if err != nil {
+			return t, nil, err
+		}
+		if !cov.Assessed {
+			t.Unassessed = append(t.Unassessed, inventory.Unassessed{Path: componentPath(c), Reason: fmt.Sprintf("component %s: %s", componentName(c), cov.Reason)})
+			continue
+		}
+		t.Assessed++
+		for _, f := range fs {
+			out = append(out, toFinding(f, c, inv.Target))
+		}
+	}
+	return t, out, nil
+}
+
+func toPackage(c inventory.Component) match.Package {
+	return match.Package{
+		Name: c.Name, Version: c.Version, Ecosystem: c.Ecosystem, PURL: c.PURL,
+		SourceName: c.SourceName, SourceVersion: c.SourceVersion, CPEs: c.CPEs,
+		GOOS: c.Metadata[inventory.MetaGOOS], GOARCH: c.Metadata[inventory.MetaGOARCH],
+	}
+}
+
+func componentName(c inventory.Component) string {
+	if c.PURL != "" {
+		return c.PURL
+	}
+	if c.Version != "" {
+		return c.Name + "@" + c.Version
+	}
+	return c.Name
+}
+
+func componentPath(c inventory.Component) string {
+	if len(c.Locations) > 0 && c.Locations[0].Path != "" {
+		return c.Locations[0].Path
+	}
+	return componentName(c)
+}
+
+func toFinding(f match.Finding, c inventory.Component, target string) Finding {
+	out := Finding{
+		ID: f.ID, Aliases: f.Aliases, Summary: f.Summary, Target: target,
+		Component: Component{Name: c.Name, Version: c.Version, Ecosystem: c.Ecosystem, PURL: c.PURL, CPEs: c.CPEs},
+		Severity:  Severity{Level: "unknown"},
+		KEV:       f.KEV, EPSS: f.EPSS, Fixed: f.Fixed, Match: f.Match, Upstream: f.Upstream,
+	}
+	if out.Aliases == nil {
+		out.Aliases = []string{}
+	}
+	if out.Fixed == nil {
+		out.Fixed = []string{}
+	}
+	for _, l := range c.Locations {
+		out.Component.Locations = append(out.Component.Locations, l.Path)
+	}
+	if f.Severity != nil {
+		out.Severity = Severity{Level: f.Severity.Level, Score: f.Severity.Base, Vector: f.Severity.Vector, Source: f.Severity.Source}
+		if out.Severity.Source == "" {
+			out.Severity.Source = f.ID
+		}
+	}
+	return out
+}
+
+// Sort orders findings the way reviewers triage: known exploited (KEV)
+// first, then by EPSS probability × CVSS score, then by CVSS score, ID and
+// component.
+func Sort(fs []Finding) {
+	slices.SortStableFunc(fs, func(a, b Finding) int {
+		if (a.KEV != nil) != (b.KEV != nil) {
+			if a.KEV != nil {
+				return -1
+			}
+			return 1
+		}
+		if c := cmp.Compare(risk(b), risk(a)); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(b.Severity.Score, a.Severity.Score); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.ID, b.ID); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.Component.Name, b.Component.Name)
+	})
+}
+
+func risk(f Finding) float64 {
+	if f.EPSS == nil {
+		return 0
+	}
+	return f.EPSS.Score * f.Severity.Score
+}
+
+// Levels lists severity levels from lowest to highest.
+var Levels = []string{"none", "low", "medium", "high", "critical"}
+
+// FailsOn reports the unsuppressed findings that meet a --fail-on
+// threshold: a severity level (the level or above) or "kev".
+func FailsOn(res *Result, threshold string) ([]Finding, error) {
+	rank := slices.Index(Levels, threshold)
+	if rank < 0 && threshold != "kev" {
+		return nil, fmt.Errorf("--fail-on %q: want low, medium, high, critical or kev", threshold)
+	}
+	var out []Finding
+	for _, f := range res.Findings {
+		if f.Suppressed != nil {
+			continue
+		}
+		if threshold == "kev" && f.KEV != nil || rank >= 0 && slices.Index(Levels, f.Severity.Level) >= rank {
+			out = append(out, f)
+		}
+	}
+	return out, nil
+}

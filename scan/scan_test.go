@@ -1,0 +1,158 @@
+package scan
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/assayhq/assay/internal/mirrortest"
+	"github.com/assayhq/assay/inventory"
+	"github.com/assayhq/assay/vulndb"
+)
+
+var (
+	once sync.Once
+	home string
+	herr error
+)
+
+// testScanner imports the Go advisories, KEV, EPSS-free NVD subset of the
+// shared mirror once and returns a scanner over it.
+func testScanner(t *testing.T) *Scanner {
+	t.Helper()
+	mirror := mirrortest.VulnDir(t)
+	once.Do(func() {
+		srv := httptest.NewServer(http.FileServer(http.Dir(mirror)))
+		defer srv.Close()
+		if home, herr = os.MkdirTemp("", "assay-scan-test-"); herr != nil {
+			return
+		}
+		_, herr = vulndb.Update(context.Background(), home, vulndb.Config{
+			Endpoints: vulndb.Mirror(srv.URL), Only: []string{"osv", "kev", "nvd"}, Ecosystems: []string{"Go"},
+		})
+	})
+	if herr != nil {
+		t.Fatal(herr)
+	}
+	db, err := vulndb.Open(context.Background(), home)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	s, err := New(context.Background(), db, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if home != "" {
+		os.RemoveAll(home)
+	}
+	os.Exit(code)
+}
+
+func TestScanGoMod(t *testing.T) {
+	s := testScanner(t)
+	res, err := s.Scan(context.Background(), []string{filepath.Join("testdata", "go.mod")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Schema != Schema || len(res.Targets) != 1 || res.DB.Snapshot == "" {
+		t.Fatalf("result header %+v", res)
+	}
+	byComp := map[string][]string{}
+	for _, f := range res.Findings {
+		byComp[f.Component.Name] = append(byComp[f.Component.Name], f.ID)
+		if f.Match.By != "purl" || f.Match.Rule == "" || f.Target == "" || f.Component.PURL == "" {
+			t.Errorf("finding without its evidence: %+v", f)
+		}
+	}
+	// golang.org/x/net v0.7.0 and x/text v0.3.7 have published Go
+	// advisories (GO-2023-1988, fixed in x/net 0.13.0; GO-2022-1059, fixed
+	// in x/text 0.3.8); GO-2023-1571 is fixed in exactly x/net 0.7.0 and
+	// gorilla/websocket v1.5.3 has none.
+	if contains(byComp["golang.org/x/net"], "GO-2023-1571") {
+		t.Error("x/net v0.7.0 reported for GO-2023-1571, fixed in 0.7.0")
+	}
+	for _, want := range []struct{ comp, id string }{{"golang.org/x/net", "GO-2023-1988"}, {"golang.org/x/text", "GO-2022-1059"}} {
+		if !contains(byComp[want.comp], want.id) {
+			t.Errorf("%s: findings %v lack %s", want.comp, byComp[want.comp], want.id)
+		}
+	}
+	if len(byComp["github.com/gorilla/websocket"]) != 0 {
+		t.Errorf("gorilla/websocket v1.5.3 reported: %v", byComp["github.com/gorilla/websocket"])
+	}
+	// The main module has no version: it must be listed as not assessed.
+	if u := res.Targets[0].Unassessed; len(u) != 1 || !strings.Contains(u[0].Reason, "no version") {
+		t.Errorf("unassessed %+v", u)
+	}
+	// The JSON document has the contract's fields.
+	data, _ := json.Marshal(res)
+	var doc map[string]any
+	json.Unmarshal(data, &doc)
+	f := doc["findings"].([]any)[0].(map[string]any)
+	for _, k := range []string{"id", "aliases", "component", "target", "severity", "kev", "epss", "fixed", "match", "suppressed"} {
+		if _, ok := f[k]; !ok {
+			t.Errorf("finding JSON lacks %q", k)
+		}
+	}
+}
+
+func TestSortAndFailOn(t *testing.T) {
+	res := &Result{Findings: []Finding{
+		{ID: "A", Severity: Severity{Level: "critical", Score: 9.8}},
+		{ID: "B", Severity: Severity{Level: "medium", Score: 5}, KEV: &vulndb.KEVEntry{CVE: "CVE-1"}},
+		{ID: "C", Severity: Severity{Level: "high", Score: 7.5}, EPSS: &vulndb.EPSSScore{Score: 0.9}},
+		{ID: "D", Severity: Severity{Level: "low", Score: 2}, Suppressed: &Suppression{By: "vex", Reason: "not_affected"}},
+	}}
+	Sort(res.Findings)
+	var order []string
+	for _, f := range res.Findings {
+		order = append(order, f.ID)
+	}
+	if strings.Join(order, "") != "BCAD" {
+		t.Errorf("order %v, want KEV first, then EPSS×CVSS, then CVSS", order)
+	}
+	for _, tt := range []struct {
+		threshold string
+		n         int
+	}{{"critical", 1}, {"high", 2}, {"medium", 3}, {"low", 3}, {"kev", 1}} {
+		hits, err := FailsOn(res, tt.threshold)
+		if err != nil || len(hits) != tt.n {
+			t.Errorf("FailsOn(%s) = %d findings %v, want %d", tt.threshold, len(hits), err, tt.n)
+		}
+	}
+	if _, err := FailsOn(res, "severe"); err == nil {
+		t.Error("FailsOn accepted an unknown threshold")
+	}
+}
+
+func TestUnknownEcosystemIsNotAssessed(t *testing.T) {
+	s := testScanner(t)
+	inv := &inventory.Inventory{Target: "t", Kind: inventory.KindSBOM, Components: []inventory.Component{
+		{Name: "left-pad", Version: "1.3.0", Ecosystem: "npm", PURL: "pkg:npm/left-pad@1.3.0"},
+	}}
+	tgt, fs, err := s.Inventory(context.Background(), inv)
+	if err != nil || len(fs) != 0 || tgt.Assessed != 0 || len(tgt.Unassessed) != 1 ||
+		!strings.Contains(tgt.Unassessed[0].Reason, "no advisory data for ecosystem npm") {
+		t.Errorf("target %+v findings %v err %v", tgt, fs, err)
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

@@ -48,6 +48,24 @@ var synonyms = map[string]string{
 	"intern": "international", "natl": "national", "assn": "association", "inst": "institute",
 }
 
+// longLegalForms are the legal forms long enough that a one-letter typo
+// in them ("Compeny", "Limted") is still recognised.
+var longLegalForms = []string{"company", "limited", "corporation", "incorporated", "liability", "holding", "holdings",
+	"aktsionernoe", "obshchestvo", "gesellschaft", "aktiengesellschaft", "sociedad", "societe", "anonima", "anonyme", "kabushiki"}
+
+// nearLegalForm reports whether w is one edit away from a long legal form.
+func nearLegalForm(w string) bool {
+	if len(w) < 6 {
+		return false
+	}
+	for _, f := range longLegalForms {
+		if d := len(w) - len(f); d >= -1 && d <= 1 && levenshteinRatio(w, f) >= 1-1.0/float64(max(len(w), len(f)))-1e-9 {
+			return true
+		}
+	}
+	return false
+}
+
 // stopwords carry no identifying weight.
 var stopwords = setOf("the", "of", "and", "for", "a", "an", "del", "la", "le", "les", "los", "las", "das", "der", "die", "und",
 	"et", "y", "e", "al", "el", "ul", "bin", "ibn", "bint", "van", "von", "du", "des", "da", "do", "dos", "di", "in", "on")
@@ -65,15 +83,18 @@ type Normalized struct {
 	// Tokens are the identifying words, lower case ASCII where the script
 	// could be transliterated, in their original order.
 	Tokens []string `json:"tokens"`
+	// Keys are the tokens folded for comparison (see fold), one per
+	// token.
+	Keys []string `json:"-"`
 	// Removed lists legal forms and stopwords that were dropped.
 	Removed []string `json:"removed,omitempty"`
 	// Transliterated is true when a non-Latin script was transliterated.
 	Transliterated bool `json:"transliterated,omitempty"`
 }
 
-// Compact is the tokens joined without spaces (for spacing differences
-// such as "Hua Wei" / "Huawei").
-func (n Normalized) Compact() string { return strings.Join(n.Tokens, "") }
+// Compact is the folded tokens joined without spaces (for spacing
+// differences such as "Hua Wei" / "Huawei").
+func (n Normalized) Compact() string { return strings.Join(n.Keys, "") }
 
 // String is the tokens joined by spaces.
 func (n Normalized) String() string { return strings.Join(n.Tokens, " ") }
@@ -103,7 +124,7 @@ func Normalize(name string) Normalized {
 		}
 	}
 	for _, w := range raw {
-		if legalForms[w] || stopwords[w] {
+		if legalForms[w] || stopwords[w] || nearLegalForm(w) {
 			n.Removed = append(n.Removed, w)
 			continue
 		}
@@ -112,7 +133,35 @@ func Normalize(name string) Normalized {
 	if len(n.Tokens) == 0 {
 		n.Tokens, n.Removed = raw, nil
 	}
+	n.Keys = make([]string, len(n.Tokens))
+	for i, t := range n.Tokens {
+		n.Keys[i] = fold(t)
+	}
 	return n
+}
+
+// folder merges spellings that romanisation systems disagree on
+// (kh/h, dzh/j, ph/f, w/v, y/i, c/k, ks/x, ou/u, ...).
+var folder = strings.NewReplacer(
+	"dzh", "j", "shch", "sh", "sch", "sh", "tch", "ch", "kh", "h", "ph", "f", "ck", "k", "ks", "x", "cz", "ch",
+	"ch", "ch", "c", "k", "w", "v", "q", "k", "y", "i", "ou", "u",
+)
+
+// fold returns the comparison key of a token: romanisation variants
+// merged and doubled letters collapsed.
+func fold(t string) string {
+	t = folder.Replace(t)
+	if len(t) < 2 {
+		return t
+	}
+	b := make([]byte, 0, len(t))
+	for i := 0; i < len(t); i++ {
+		if i > 0 && t[i] == t[i-1] && t[i] < 0x80 && (t[i] < '0' || t[i] > '9') {
+			continue
+		}
+		b = append(b, t[i])
+	}
+	return string(b)
 }
 
 // splitWords splits on anything but letters and digits; apostrophes are

@@ -155,6 +155,8 @@ type indexedName struct {
 	weights []float64
 	compact string
 	ngrams  int
+	// total is the sum of weights.
+	total float64
 }
 
 // Screener screens names against a fixed set of list entries. It is safe
@@ -165,6 +167,7 @@ type Screener struct {
 	listInfo map[string]*lists.ListState
 	names    []indexedName
 	grams    map[uint64][]int32
+	tokens   map[string][]int32
 	ids      map[string][]int32
 	df       map[string]int
 	maxIDF   float64
@@ -173,7 +176,7 @@ type Screener struct {
 
 // New builds a Screener over every name-screenable entry of snap.
 func New(snap *lists.Snapshot, opt Options) *Screener {
-	s := &Screener{opt: opt.withDefaults(), listInfo: snap.Lists, grams: map[uint64][]int32{}, ids: map[string][]int32{}, df: map[string]int{}}
+	s := &Screener{opt: opt.withDefaults(), listInfo: snap.Lists, grams: map[uint64][]int32{}, tokens: map[string][]int32{}, ids: map[string][]int32{}, df: map[string]int{}}
 	for _, e := range snap.All() {
 		if e.Type != lists.TypeCategory {
 			s.entries = append(s.entries, e)
@@ -194,9 +197,10 @@ func New(snap *lists.Snapshot, opt Options) *Screener {
 	s.maxIDF = math.Log(n)
 	for i := range s.names {
 		nm := &s.names[i]
-		nm.weights = make([]float64, len(nm.norm.Tokens))
-		for j, t := range nm.norm.Tokens {
+		nm.weights = make([]float64, len(nm.norm.Keys))
+		for j, t := range nm.norm.Keys {
 			nm.weights[j] = s.idf(t)
+			nm.total += nm.weights[j]
 		}
 	}
 	s.pool.New = func() any { return &scratch{counts: make([]uint16, len(s.names))} }
@@ -210,13 +214,14 @@ func (s *Screener) addName(entry int32, text string, alias bool) {
 	}
 	idx := int32(len(s.names))
 	seen := map[string]bool{}
-	for _, t := range nm.Tokens {
+	for _, t := range nm.Keys {
 		if !seen[t] {
 			s.df[t]++
+			s.tokens[t] = append(s.tokens[t], idx)
 			seen[t] = true
 		}
 	}
-	gs := tokenGrams(nm.Tokens)
+	gs := tokenGrams(nm.Keys)
 	for _, g := range gs {
 		s.grams[g] = append(s.grams[g], idx)
 	}
@@ -340,10 +345,46 @@ func hasDigits(s string, n int) bool {
 	return c >= n
 }
 
-// candidates returns the names sharing the most trigrams with q (Dice
-// coefficient over distinct trigrams), best first.
+// candidates returns the names to score fully: the best by Dice
+// coefficient over distinct rare trigrams (fuzzy spelling), merged with
+// the best by summed IDF of exactly shared tokens (so that a typo in one
+// word is still found through the others).
 func (s *Screener) candidates(q Normalized) []candidate {
-	qg := tokenGrams(q.Tokens)
+	k := s.opt.Candidates
+	byGram := s.gramCandidates(q, k)
+	byToken := s.tokenCandidates(q, k/2)
+	for _, c := range byToken {
+		if !slices.ContainsFunc(byGram, func(o candidate) bool { return o.name == c.name }) {
+			byGram = append(byGram, c)
+		}
+	}
+	return byGram
+}
+
+// topK keeps the k best candidates in descending order.
+type topK struct {
+	k   int
+	top []candidate
+}
+
+func (t *topK) add(c candidate) {
+	if len(t.top) == t.k && c.dice <= t.top[t.k-1].dice {
+		return
+	}
+	i, _ := slices.BinarySearchFunc(t.top, c, func(o, c candidate) int {
+		if r := cmp.Compare(c.dice, o.dice); r != 0 {
+			return r
+		}
+		return cmp.Compare(o.name, c.name)
+	})
+	t.top = slices.Insert(t.top, i, c)
+	if len(t.top) > t.k {
+		t.top = t.top[:t.k]
+	}
+}
+
+func (s *Screener) gramCandidates(q Normalized, k int) []candidate {
+	qg := tokenGrams(q.Keys)
 	if len(qg) == 0 {
 		return nil
 	}
@@ -367,23 +408,38 @@ func (s *Screener) candidates(q Normalized) []candidate {
 			sc.counts[n]++
 		}
 	}
-	k := s.opt.Candidates
-	top := make([]candidate, 0, k+1)
-	minDice := 0.1
+	top := topK{k: k}
 	for _, n := range sc.touched {
 		d := 2 * float64(sc.counts[n]) / float64(len(qg)+s.names[n].ngrams)
 		sc.counts[n] = 0
-		if d < minDice || (len(top) == k && d <= top[k-1].dice) {
-			continue
-		}
-		i, _ := slices.BinarySearchFunc(top, d, func(c candidate, d float64) int { return cmp.Compare(d, c.dice) })
-		top = slices.Insert(top, i, candidate{name: n, dice: d})
-		if len(top) > k {
-			top = top[:k]
+		if d >= 0.1 {
+			top.add(candidate{name: n, dice: d})
 		}
 	}
 	sc.touched = sc.touched[:0]
-	return top
+	return top.top
+}
+
+func (s *Screener) tokenCandidates(q Normalized, k int) []candidate {
+	limit := max(1000, len(s.names)/20)
+	sum := map[int32]float64{}
+	qw := 0.0
+	for _, t := range q.Keys {
+		w := s.idf(t)
+		qw += w
+		post := s.tokens[t]
+		if len(post) > limit {
+			continue
+		}
+		for _, n := range post {
+			sum[n] += w
+		}
+	}
+	top := topK{k: k}
+	for n, w := range sum {
+		top.add(candidate{name: n, dice: 2 * w / (qw + s.names[n].total)})
+	}
+	return top.top
 }
 
 // tokenSim compares two tokens: Jaro-Winkler, times 0.9 when the first
@@ -434,8 +490,8 @@ type pairing struct {
 func (s *Screener) assign(q Normalized, nm *indexedName) ([]pairing, float64) {
 	var buf [16]pairing
 	pairs := buf[:0]
-	for i, qt := range q.Tokens {
-		for j, nt := range nm.norm.Tokens {
+	for i, qt := range q.Keys {
+		for j, nt := range nm.norm.Keys {
 			if sim, pen := tokenSim(qt, nt); sim >= minTokenSim {
 				pairs = append(pairs, pairing{i, j, sim, pen})
 			}
@@ -456,12 +512,12 @@ func (s *Screener) assign(q Normalized, nm *indexedName) ([]pairing, float64) {
 		den += 2 * w
 		out = append(out, p)
 	}
-	for i, qt := range q.Tokens {
+	for i, qt := range q.Keys {
 		if i >= 64 || usedQ&(1<<i) == 0 {
 			den += s.idf(qt)
 		}
 	}
-	for j := range nm.norm.Tokens {
+	for j := range nm.norm.Keys {
 		if j >= 64 || usedN&(1<<j) == 0 {
 			den += nm.weights[j]
 		}
@@ -498,7 +554,7 @@ func (s *Screener) score(q Normalized, ni int32, country string) (Match, bool) {
 	}
 	for i, qt := range q.Tokens {
 		if !pairedQ[i] {
-			bd.Tokens = append(bd.Tokens, TokenMatch{Query: qt, Weight: round(s.idf(qt))})
+			bd.Tokens = append(bd.Tokens, TokenMatch{Query: qt, Weight: round(s.idf(q.Keys[i]))})
 		}
 	}
 	for j, nt := range nm.norm.Tokens {

@@ -186,7 +186,7 @@ func (es *evalSet) run(t testing.TB) []outcome {
 // metrics are recall and precision at a threshold.
 type metrics struct {
 	tp, fp, fn, positives int
-	byKind               map[string][2]int // kind -> {found, total}
+	byKind                map[string][2]int // kind -> {found, total}
 }
 
 func (m metrics) recall() float64    { return float64(m.tp) / float64(max(1, m.positives)) }

@@ -59,7 +59,7 @@ func nearLegalForm(w string) bool {
 		return false
 	}
 	for _, f := range longLegalForms {
-		if d := len(w) - len(f); d >= -1 && d <= 1 && levenshteinRatio(w, f) >= 1-1.0/float64(max(len(w), len(f)))-1e-9 {
+		if d := len(w) - len(f); d >= -1 && d <= 1 && (w[0] == f[0] || w[1] == f[1]) && levenshteinRatio(w, f) >= 1-1.0/float64(max(len(w), len(f)))-1e-9 {
 			return true
 		}
 	}

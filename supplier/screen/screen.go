@@ -28,7 +28,7 @@ const (
 	DefaultMaxMatches    = 10
 	DefaultMaxQueryBytes = 1024
 	// DefaultCandidates is how many trigram candidates are fully scored.
-	DefaultCandidates = 64
+	DefaultCandidates = 40
 	// countryBoost is added when the query country is among the entry's
 	// countries; it is supporting evidence only and never decisive.
 	countryBoost = 0.03
@@ -203,7 +203,7 @@ func New(snap *lists.Snapshot, opt Options) *Screener {
 			nm.total += nm.weights[j]
 		}
 	}
-	s.pool.New = func() any { return &scratch{counts: make([]uint16, len(s.names))} }
+	s.pool.New = func() any { return &scratch{counts: make([]uint16, len(s.names)), sums: make([]float32, len(s.names))} }
 	return s
 }
 
@@ -273,6 +273,7 @@ func identifierKey(s string) string {
 
 type scratch struct {
 	counts  []uint16
+	sums    []float32
 	touched []int32
 }
 
@@ -291,8 +292,9 @@ func (s *Screener) Screen(q Query) (*Result, error) {
 	res.Normalized = qn.String()
 	best := map[int32]Match{}
 	if len(qn.Tokens) > 0 {
+		qc := qn.Compact()
 		for _, c := range s.candidates(qn) {
-			m, ok := s.score(qn, c.name, res.Country)
+			m, ok := s.score(qn, qc, c.name, res.Country)
 			if ok && m.Score >= s.opt.Review {
 				if prev, seen := best[s.names[c.name].entry]; !seen || m.Score > prev.Score {
 					best[s.names[c.name].entry] = m
@@ -422,7 +424,8 @@ func (s *Screener) gramCandidates(q Normalized, k int) []candidate {
 
 func (s *Screener) tokenCandidates(q Normalized, k int) []candidate {
 	limit := max(1000, len(s.names)/20)
-	sum := map[int32]float64{}
+	sc := s.pool.Get().(*scratch)
+	defer s.pool.Put(sc)
 	qw := 0.0
 	for _, t := range q.Keys {
 		w := s.idf(t)
@@ -432,13 +435,18 @@ func (s *Screener) tokenCandidates(q Normalized, k int) []candidate {
 			continue
 		}
 		for _, n := range post {
-			sum[n] += w
+			if sc.sums[n] == 0 {
+				sc.touched = append(sc.touched, n)
+			}
+			sc.sums[n] += float32(w)
 		}
 	}
 	top := topK{k: k}
-	for n, w := range sum {
-		top.add(candidate{name: n, dice: 2 * w / (qw + s.names[n].total)})
+	for _, n := range sc.touched {
+		top.add(candidate{name: n, dice: 2 * float64(sc.sums[n]) / (qw + s.names[n].total)})
+		sc.sums[n] = 0
 	}
+	sc.touched = sc.touched[:0]
 	return top.top
 }
 
@@ -451,6 +459,9 @@ func tokenSim(a, b string) (float64, string) {
 	}
 	if len(a) <= 3 || len(b) <= 3 {
 		return 0, ""
+	}
+	if d := abs(len(a) - len(b)); 5*d > 2*max(len(a), len(b)) {
+		return 0, "" // the length penalty alone keeps it below minTokenSim
 	}
 	sim := jaroWinkler(a, b)
 	var pen []string
@@ -530,12 +541,16 @@ func (s *Screener) assign(q Normalized, nm *indexedName) ([]pairing, float64) {
 
 // score compares the query with one indexed name; ok is false when the
 // score stays below the review threshold.
-func (s *Screener) score(q Normalized, ni int32, country string) (Match, bool) {
+func (s *Screener) score(q Normalized, qc string, ni int32, country string) (Match, bool) {
 	nm := &s.names[ni]
 	pairs, tokenScore := s.assign(q, nm)
 	compact := 0.0
 	if len(q.Tokens) != len(nm.norm.Tokens) && tokenScore < s.opt.Alert {
-		compact = levenshteinRatio(q.Compact(), nm.compact)
+		// The ratio cannot reach the review threshold when the lengths
+		// alone differ by more than the allowed edits.
+		if d, m := abs(len(qc)-len(nm.compact)), max(len(qc), len(nm.compact)); float64(d) <= (1-s.opt.Review)*float64(m) {
+			compact = levenshteinRatio(qc, nm.compact)
+		}
 	}
 	e := &s.entries[nm.entry]
 	if max(tokenScore, compact)+countryBoost < s.opt.Review {

@@ -65,8 +65,11 @@ func levenshteinRatio(a, b string) float64 {
 	if la == 0 || lb == 0 {
 		return 0
 	}
-	prev := make([]int, lb+1)
-	cur := make([]int, lb+1)
+	var pa, ca [65]int
+	prev, cur := pa[:], ca[:]
+	if lb >= 65 {
+		prev, cur = make([]int, lb+1), make([]int, lb+1)
+	}
 	for j := range prev {
 		prev[j] = j
 	}

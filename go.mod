@@ -5,6 +5,7 @@ go 1.26.3
 require (
 	github.com/mozillazg/go-pinyin v0.21.0
 	github.com/spf13/cobra v1.10.2
+	go.yaml.in/yaml/v3 v3.0.4
 	golang.org/x/text v0.43.0
 )
 

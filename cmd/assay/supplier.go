@@ -238,5 +238,61 @@ func screenGate(failOn string, alert, review bool) error {
 }
 
 func newSupplierAssessCmd(g *globals) *cobra.Command {
-	return &cobra.Command{Use: "assess vendor.yaml", Hidden: true}
+	var format, failOn string
+	cmd := &cobra.Command{
+		Use:   "assess vendor.yaml",
+		Short: "Assess a vendor profile: screening of vendor, owners, facilities and sub-suppliers",
+		Long: `Read a vendor profile (YAML or JSON, format in docs/supplier.md), screen the
+vendor with its aliases, names in other scripts and identifiers, every owner
+up the chain, the facility operators and the sub-suppliers, apply the 50 %
+ownership rule (an entity owned 50 % or more by listed parties counts as
+listed) and report the evidence per review factor.`,
+		Example: `  assay supplier assess examples/vendor.yaml
+  assay supplier assess examples/vendor.yaml --format json --fail-on listed`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if !slices.Contains([]string{"none", "review", "listed"}, failOn) {
+				return fmt.Errorf("unknown --fail-on %q (want none, review or listed)", failOn)
+			}
+			p, err := supplier.LoadProfile(args[0])
+			if err != nil {
+				return err
+			}
+			home, err := g.homeDir()
+			if err != nil {
+				return err
+			}
+			s, snap, err := supplier.OpenScreener(home, screen.Options{})
+			if err != nil {
+				return err
+			}
+			a, err := supplier.Assess(cmd.Context(), s, snap, p)
+			if err != nil {
+				return err
+			}
+			switch format {
+			case "json":
+				enc := json.NewEncoder(cmd.OutOrStdout())
+				enc.SetIndent("", "  ")
+				err = enc.Encode(a)
+			case "text", "":
+				err = supplier.WriteText(cmd.OutOrStdout(), a)
+			default:
+				return fmt.Errorf("unknown --format %q (want text or json)", format)
+			}
+			if err != nil {
+				return err
+			}
+			switch {
+			case failOn == "listed" && a.Decision == "listed":
+				return &policyError{fmt.Sprintf("vendor %q is listed", a.Vendor)}
+			case failOn == "review" && a.Decision != "clear":
+				return &policyError{fmt.Sprintf("vendor %q needs review (%s)", a.Vendor, a.Decision)}
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json (schema assay.supplier-assessment/v1)")
+	cmd.Flags().StringVar(&failOn, "fail-on", "none", "exit 1 when the decision reaches this level: none, review or listed")
+	return cmd
 }

@@ -74,3 +74,15 @@ func TestUpdateFromMirror(t *testing.T) {
 		t.Errorf("unchanged list was re-imported: %v -> %v", before, got)
 	}
 }
+
+// BenchmarkImport measures importing every list from the shared mirror
+// over HTTP into an empty data directory (target: under 10 s).
+func BenchmarkImport(b *testing.B) {
+	url := mirrortest.Serve(b, mirrortest.SupplierDir(b))
+	for b.Loop() {
+		home := b.TempDir()
+		if _, err := Update(context.Background(), home, Options{Mirror: url}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

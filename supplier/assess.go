@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
+	"github.com/assayhq/assay/supplier/eol"
 	"github.com/assayhq/assay/supplier/lists"
 	"github.com/assayhq/assay/supplier/screen"
 )
@@ -32,8 +34,10 @@ type Assessment struct {
 	Screenings []Screening        `json:"screenings"`
 	Ownership  []OwnershipFinding `json:"ownership,omitempty"`
 	Factors    []FactorEvidence   `json:"factors"`
+	Export     []ExportFinding    `json:"export_control,omitempty"`
+	EOL        []eol.Status       `json:"end_of_life,omitempty"`
+	Dependence []Concentration    `json:"dependence,omitempty"`
 	Lists      []*lists.ListState `json:"lists"`
-	Extra      map[string]any     `json:"extra,omitempty"`
 }
 
 // Screening is the screening of one party of the profile.
@@ -74,6 +78,21 @@ type FactorEvidence struct {
 	Evidence []string `json:"evidence"`
 }
 
+// AssessOptions adds the optional evidence sources of an assessment.
+type AssessOptions struct {
+	// Destination is the ISO country code the products are delivered to;
+	// when set, export-control rules are evaluated.
+	Destination string
+	// Rules are the export-control rules (default DefaultExportRules).
+	Rules *ExportRules
+	// EOL is the endoflife.date data; nil skips end-of-life dates.
+	EOL eol.DB
+	// Base is the operator's installed base; nil skips dependence.
+	Base *InstalledBase
+	// On is the evaluation date (default today).
+	On time.Time
+}
+
 // assessor carries the state of one assessment.
 type assessor struct {
 	s *screen.Screener
@@ -83,7 +102,7 @@ type assessor struct {
 // Assess screens the vendor, its owners up the chain, its facility
 // operators and its sub-suppliers, applies the 50 % ownership rule and
 // summarises the evidence per review factor.
-func Assess(ctx context.Context, s *screen.Screener, snap *lists.Snapshot, p *Profile) (*Assessment, error) {
+func Assess(ctx context.Context, s *screen.Screener, snap *lists.Snapshot, p *Profile, opt AssessOptions) (*Assessment, error) {
 	if err := p.Validate(); err != nil {
 		return nil, fmt.Errorf("assess %s: %w", p.Name, err)
 	}
@@ -115,8 +134,11 @@ func Assess(ctx context.Context, s *screen.Screener, snap *lists.Snapshot, p *Pr
 			return nil, err
 		}
 	}
+	if err := as.products(p, &opt); err != nil {
+		return nil, err
+	}
 	as.a.Decision = as.decision(vendor, root)
-	as.a.Factors = []FactorEvidence{as.factorF3(p, vendor), as.factorF6(p, root)}
+	as.a.Factors = []FactorEvidence{as.factorF2(p), as.factorF3(p, vendor), as.factorF6(p, root)}
 	return as.a, nil
 }
 
@@ -241,6 +263,12 @@ func (as *assessor) factorF3(p *Profile, vendor Screening) FactorEvidence {
 	if len(sites) > 0 {
 		fe.Evidence = append(fe.Evidence, "facilities: "+strings.Join(sites, "; "))
 	}
+	for _, x := range as.a.Export {
+		fe.Evidence = append(fe.Evidence, fmt.Sprintf("export of %q (%s) to %s needs a licence under %s (%s): %s", x.Item, x.Classification, x.Destination, x.Regime, x.Rule, x.Policy))
+		if fe.Level == "low" {
+			fe.Level = "medium"
+		}
+	}
 	if len(fe.Evidence) == 0 {
 		fe.Evidence = []string{"no restricted-party match for the vendor, facility operators or sub-suppliers"}
 	}
@@ -290,4 +318,93 @@ func firstNonEmpty(s ...string) string {
 		}
 	}
 	return ""
+}
+
+// products adds export-control, end-of-life and dependence evidence.
+func (as *assessor) products(p *Profile, opt *AssessOptions) error {
+	if opt.On.IsZero() {
+		opt.On = time.Now().UTC()
+	}
+	if opt.Destination != "" {
+		rules := opt.Rules
+		if rules == nil {
+			var err error
+			if rules, err = DefaultExportRules(); err != nil {
+				return err
+			}
+		}
+		dest := lists.CountryCode(opt.Destination)
+		if dest == "" {
+			return fmt.Errorf("assess: unknown destination country %q", opt.Destination)
+		}
+		for _, pr := range p.ProductLines {
+			cls := append([]string{pr.ECCN}, pr.Controls...)
+			as.a.Export = append(as.a.Export, rules.Evaluate(pr.Name, cls, dest, opt.On)...)
+		}
+	}
+	if opt.EOL != nil {
+		for _, pr := range p.ProductLines {
+			if pr.EOL == "" {
+				continue
+			}
+			st, err := opt.EOL.Lookup(pr.EOL, pr.Cycle, opt.On)
+			if err != nil {
+				st = eol.Status{Product: pr.EOL, Cycle: pr.Cycle, State: "unknown"}
+			}
+			as.a.EOL = append(as.a.EOL, st)
+		}
+	}
+	if opt.Base != nil {
+		names := append([]string{p.Name}, p.Aliases...)
+		for _, c := range Dependence(opt.Base) {
+			if slices.ContainsFunc(c.Shares, func(v VendorShare) bool {
+				return slices.ContainsFunc(names, func(n string) bool { return strings.EqualFold(n, v.Vendor) })
+			}) {
+				as.a.Dependence = append(as.a.Dependence, c)
+			}
+		}
+	}
+	return nil
+}
+
+// factorF2 summarises supply-interruption evidence: end of support and
+// dependence on the vendor.
+func (as *assessor) factorF2(p *Profile) FactorEvidence {
+	fe := FactorEvidence{Factor: "F2", Title: "Business continuity if supply is interrupted", Level: "low"}
+	for _, st := range as.a.EOL {
+		line := fmt.Sprintf("%s %s: %s", st.Product, st.Cycle, st.State)
+		if st.EOL != "" {
+			line += " (end of life " + st.EOL + ")"
+		}
+		fe.Evidence = append(fe.Evidence, line)
+		if st.State == "eol" {
+			fe.Level = "high"
+		} else if st.State == "security-only" && fe.Level == "low" {
+			fe.Level = "medium"
+		}
+	}
+	for _, c := range as.a.Dependence {
+		share := 0.0
+		for _, v := range c.Shares {
+			if strings.EqualFold(v.Vendor, p.Name) || slices.ContainsFunc(p.Aliases, func(a string) bool { return strings.EqualFold(a, v.Vendor) }) {
+				share = v.Share
+			}
+		}
+		line := fmt.Sprintf("category %s: vendor share %.1f%%, HHI %.0f (%s)", c.Category, share, c.HHI, c.Level)
+		if c.SingleSource {
+			line += ", single source"
+			fe.Level = "high"
+		} else if c.Level == "high" && fe.Level == "low" {
+			fe.Level = "medium"
+		}
+		if len(c.Alternatives) > 0 {
+			line += ", qualified alternatives: " + strings.Join(c.Alternatives, ", ")
+		}
+		fe.Evidence = append(fe.Evidence, line)
+	}
+	if len(fe.Evidence) == 0 {
+		fe.Evidence = []string{"no end-of-life data or installed base given"}
+		fe.Level = "unknown"
+	}
+	return fe
 }

@@ -57,7 +57,7 @@ func TestAssessExample(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := Assess(context.Background(), s, snap, p)
+	a, err := Assess(context.Background(), s, snap, p, AssessOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,7 +73,7 @@ func TestAssessExample(t *testing.T) {
 	if vendor == nil || !vendor.ByOwnership || vendor.ListedShare != 60 || vendor.StateShare != 15 {
 		t.Errorf("vendor ownership %+v", vendor)
 	}
-	if len(a.Factors) != 2 || a.Factors[1].Level != "high" {
+	if len(a.Factors) != 3 || a.Factors[2].Factor != "F6" || a.Factors[2].Level != "high" {
 		t.Errorf("factors %+v", a.Factors)
 	}
 }

@@ -2,15 +2,18 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/assayhq/assay/supplier"
+	"github.com/assayhq/assay/supplier/eol"
 	"github.com/assayhq/assay/supplier/lists"
 	"github.com/assayhq/assay/supplier/screen"
 )
@@ -24,7 +27,7 @@ procurement-ban lists once with "assay supplier lists update", then screen
 names with "assay supplier screen" or assess a vendor profile with
 "assay supplier assess". See docs/supplier.md.`,
 	}
-	cmd.AddCommand(newSupplierListsCmd(g), newSupplierScreenCmd(g), newSupplierAssessCmd(g))
+	cmd.AddCommand(newSupplierListsCmd(g), newSupplierScreenCmd(g), newSupplierAssessCmd(g), newSupplierDependenceCmd(g), newSupplierExportCmd(g))
 	return cmd
 }
 
@@ -57,9 +60,15 @@ A list that fails keeps its previous entries; the command then exits 2.`,
 				mirror = os.Getenv("ASSAY_SUPPLIER_MIRROR")
 			}
 			start := time.Now()
-			snap, uerr := lists.Update(cmd.Context(), supplier.ListsDir(home), lists.Options{Mirror: mirror, Lists: only, Logger: g.logger(cmd.ErrOrStderr())})
+			opt := lists.Options{Mirror: mirror, Lists: only, Logger: g.logger(cmd.ErrOrStderr())}
+			snap, uerr := lists.Update(cmd.Context(), supplier.ListsDir(home), opt)
 			if snap == nil {
 				return uerr
+			}
+			if len(only) == 0 {
+				if _, err := eol.Update(cmd.Context(), supplier.ListsDir(home), opt); err != nil {
+					uerr = errors.Join(uerr, err)
+				}
 			}
 			if err := writeListStatus(cmd.OutOrStdout(), snap, format); err != nil {
 				return err
@@ -238,7 +247,7 @@ func screenGate(failOn string, alert, review bool) error {
 }
 
 func newSupplierAssessCmd(g *globals) *cobra.Command {
-	var format, failOn string
+	var format, failOn, destination, rulesFile, baseFile, date string
 	cmd := &cobra.Command{
 		Use:   "assess vendor.yaml",
 		Short: "Assess a vendor profile: screening of vendor, owners, facilities and sub-suppliers",
@@ -266,7 +275,26 @@ listed) and report the evidence per review factor.`,
 			if err != nil {
 				return err
 			}
-			a, err := supplier.Assess(cmd.Context(), s, snap, p)
+			opt := supplier.AssessOptions{Destination: destination}
+			if opt.On, err = parseDate(date); err != nil {
+				return err
+			}
+			if rulesFile != "" {
+				if opt.Rules, err = loadExportRules(rulesFile); err != nil {
+					return err
+				}
+			}
+			if baseFile != "" {
+				if opt.Base, err = supplier.LoadInstalledBase(baseFile); err != nil {
+					return err
+				}
+			}
+			if db, err := eol.Load(supplier.ListsDir(home)); err == nil {
+				opt.EOL = db
+			} else {
+				g.logger(cmd.ErrOrStderr()).Warn("no end-of-life data; end-of-life dates skipped", "err", err)
+			}
+			a, err := supplier.Assess(cmd.Context(), s, snap, p, opt)
 			if err != nil {
 				return err
 			}
@@ -294,5 +322,140 @@ listed) and report the evidence per review factor.`,
 	}
 	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json (schema assay.supplier-assessment/v1)")
 	cmd.Flags().StringVar(&failOn, "fail-on", "none", "exit 1 when the decision reaches this level: none, review or listed")
+	cmd.Flags().StringVar(&destination, "destination", "", "country the products are delivered to (ISO code or name); enables the export-control check")
+	cmd.Flags().StringVar(&rulesFile, "export-rules", "", "export-control rule file (assay.export-rules/v1; default: the built-in rules)")
+	cmd.Flags().StringVar(&baseFile, "installed-base", "", "operator installed base (assay.installed-base/v1) for dependence evidence")
+	cmd.Flags().StringVar(&date, "date", "", "evaluation date YYYY-MM-DD for rules and end-of-life dates (default today)")
+	return cmd
+}
+
+func parseDate(s string) (time.Time, error) {
+	if s == "" {
+		return time.Now().UTC(), nil
+	}
+	t, err := time.Parse("2006-01-02", s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("--date %q: want YYYY-MM-DD", s)
+	}
+	return t, nil
+}
+
+func loadExportRules(path string) (*supplier.ExportRules, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("export rules: %w", err)
+	}
+	rs, err := supplier.ParseExportRules(b)
+	if err != nil {
+		return nil, fmt.Errorf("export rules %s: %w", path, err)
+	}
+	return rs, nil
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+func newSupplierDependenceCmd(g *globals) *cobra.Command {
+	var format string
+	cmd := &cobra.Command{
+		Use:   "dependence installed-base.yaml",
+		Short: "Vendor shares, HHI, single-source flags and alternatives per product category",
+		Long: `Read an operator's installed base (YAML or JSON, assay.installed-base/v1) and
+report per product category each vendor's share of deployed units, the
+Herfindahl–Hirschman index (0–10,000; above 2,500 is highly concentrated),
+whether the category is single-source and which qualified suppliers are not
+deployed.`,
+		Example: `  assay supplier dependence examples/installed-base.yaml --format json`,
+		Args:    cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ib, err := supplier.LoadInstalledBase(args[0])
+			if err != nil {
+				return err
+			}
+			cs := supplier.Dependence(ib)
+			switch format {
+			case "json":
+				return writeJSON(cmd.OutOrStdout(), map[string]any{"schema": supplier.DependenceSchema, "operator": ib.Operator, "categories": cs})
+			case "text", "":
+				w := cmd.OutOrStdout()
+				for _, c := range cs {
+					fmt.Fprintf(w, "%s: %.0f units, HHI %.0f (%s), single source %v\n", c.Category, c.Units, c.HHI, c.Level, c.SingleSource)
+					for _, v := range c.Shares {
+						fmt.Fprintf(w, "  %6.2f%%  %s\n", v.Share, v.Vendor)
+					}
+					if len(c.Alternatives) > 0 {
+						fmt.Fprintf(w, "  qualified, not deployed: %s\n", strings.Join(c.Alternatives, ", "))
+					}
+				}
+				return nil
+			}
+			return fmt.Errorf("unknown --format %q (want text or json)", format)
+		},
+	}
+	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json (schema assay.supplier-dependence/v1)")
+	return cmd
+}
+
+func newSupplierExportCmd(g *globals) *cobra.Command {
+	var destination, rulesFile, date, format string
+	cmd := &cobra.Command{
+		Use:   "export CLASSIFICATION...",
+		Short: "Check whether items with these control classifications need a licence for a destination",
+		Long: `Evaluate the export-control rules (data with effective-date ranges; built-in
+rules cover the US EAR advanced-computing and semiconductor-equipment rules of
+2022 and 2023, Japan's 2023 equipment controls and the Dutch 2023 DUV
+controls) for items with the given classifications (ECCNs such as 3A090 or
+3B001.f, or the labels JP-SME-2023 and NL-ASME-2023) exported to --destination.`,
+		Example: `  assay supplier export 3A090 4A090 --destination CN
+  assay supplier export 3B001.f --destination CN --date 2023-01-01 --format json`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if destination == "" {
+				return fmt.Errorf("--destination is required")
+			}
+			dest := lists.CountryCode(destination)
+			if dest == "" {
+				return fmt.Errorf("unknown destination country %q", destination)
+			}
+			on, err := parseDate(date)
+			if err != nil {
+				return err
+			}
+			rules, err := supplier.DefaultExportRules()
+			if rulesFile != "" {
+				rules, err = loadExportRules(rulesFile)
+			}
+			if err != nil {
+				return err
+			}
+			var fs []supplier.ExportFinding
+			for _, c := range args {
+				fs = append(fs, rules.Evaluate(c, []string{c}, dest, on)...)
+			}
+			switch format {
+			case "json":
+				if fs == nil {
+					fs = []supplier.ExportFinding{}
+				}
+				return writeJSON(cmd.OutOrStdout(), map[string]any{"schema": "assay.export-check/v1", "destination": dest, "date": on.Format("2006-01-02"), "findings": fs})
+			case "text", "":
+				if len(fs) == 0 {
+					fmt.Fprintf(cmd.OutOrStdout(), "no licence requirement found for %s to %s on %s\n", strings.Join(args, ", "), dest, on.Format("2006-01-02"))
+				}
+				for _, f := range fs {
+					fmt.Fprintf(cmd.OutOrStdout(), "%s to %s: licence required under %s (%s) — %s; %s\n", f.Classification, f.Destination, f.Regime, f.Rule, f.Title, f.Policy)
+				}
+				return nil
+			}
+			return fmt.Errorf("unknown --format %q (want text or json)", format)
+		},
+	}
+	cmd.Flags().StringVar(&destination, "destination", "", "destination country (ISO code or name)")
+	cmd.Flags().StringVar(&rulesFile, "export-rules", "", "export-control rule file (assay.export-rules/v1; default: the built-in rules)")
+	cmd.Flags().StringVar(&date, "date", "", "evaluation date YYYY-MM-DD (default today)")
+	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json (schema assay.export-check/v1)")
 	return cmd
 }

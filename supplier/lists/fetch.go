@@ -125,3 +125,20 @@ func httpDate(s string) string {
 	}
 	return t.UTC().Format("2006-01-02")
 }
+
+// Download reads one file from its official URL or from opt.Mirror (the
+// same rules as Update), bounded by opt.Limits.MaxFileBytes.
+func Download(ctx context.Context, opt Options, sf SourceFile) ([]byte, error) {
+	if opt.Client == nil {
+		opt.Client = &http.Client{Timeout: 2 * time.Minute}
+	}
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	f := &fetcher{mirror: opt.Mirror, client: opt.Client, lim: opt.Limits.withDefaults(), now: opt.Now}
+	got, err := f.fetch(ctx, sf, nil)
+	if err != nil {
+		return nil, err
+	}
+	return got.data, nil
+}

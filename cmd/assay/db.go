@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -345,11 +344,6 @@ func newDBImportCmd(g *globals) *cobra.Command {
 	}
 }
 
-func writeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
-}
 
 // splitList flattens comma-separated flag values and drops empty items.
 func splitList(in []string) []string {

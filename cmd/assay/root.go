@@ -65,5 +65,6 @@ Exit codes: 0 ok, 1 a policy gate failed (e.g. --fail-on), 2 error.`,
 	root.AddCommand(newDBCmd(g))
 	root.AddCommand(newInventoryCmd(g))
 	root.AddCommand(newScanCmd(g))
+	root.AddCommand(newSupplierCmd(g))
 	return root
 }

@@ -25,14 +25,14 @@ type edge struct {
 // Decide, pauses by Pause/Resume, extensions by Extend).
 func edges() []edge {
 	return []edge{
-	{action: "submit", from: []State{StateDraft}, to: StateSubmitted},
-	{action: "request-materials", from: []State{StateSubmitted}, to: StateAwaitingMaterials, needReason: true},
-	{action: "accept", from: []State{StateSubmitted, StateAwaitingMaterials}, to: StateScreening},
-	{action: "advance", from: []State{StateScreening}, to: StateInitialReview},
-	{action: "advance", from: []State{StateInitialReview}, to: StateOpinions},
-	{action: "advance", from: []State{StateOpinions}, to: StateSpecialReview, needReason: true},
-	{action: "advance", from: []State{StateDecided}, to: StateMonitoring},
-	{action: "advance", from: []State{StateDecided, StateMonitoring}, to: StateClosed},
+		{action: "submit", from: []State{StateDraft}, to: StateSubmitted},
+		{action: "request-materials", from: []State{StateSubmitted}, to: StateAwaitingMaterials, needReason: true},
+		{action: "accept", from: []State{StateSubmitted, StateAwaitingMaterials}, to: StateScreening},
+		{action: "advance", from: []State{StateScreening}, to: StateInitialReview},
+		{action: "advance", from: []State{StateInitialReview}, to: StateOpinions},
+		{action: "advance", from: []State{StateOpinions}, to: StateSpecialReview, needReason: true},
+		{action: "advance", from: []State{StateDecided}, to: StateMonitoring},
+		{action: "advance", from: []State{StateDecided, StateMonitoring}, to: StateClosed},
 	}
 }
 

@@ -387,4 +387,3 @@ func (s *Store) Records(ctx context.Context, subject string) ([]audit.Record, er
 	}
 	return out, rows.Err()
 }
-

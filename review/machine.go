@@ -42,15 +42,15 @@ func allowedFrom(s State) string {
 	for _, e := range edges() {
 		for _, f := range e.from {
 			if f == s {
-				out = append(out, fmt.Sprintf("%s → %s", e.action, e.to))
+				out = append(out, fmt.Sprintf("%s -> %s", e.action, e.to))
 			}
 		}
 	}
 	switch s {
 	case StateScreening:
-		out = append(out, "decide NO_REVIEW_REQUIRED → CLOSED_NO_REVIEW")
+		out = append(out, "decide NO_REVIEW_REQUIRED -> CLOSED_NO_REVIEW")
 	case StateOpinions, StateSpecialReview:
-		out = append(out, "decide → DECIDED")
+		out = append(out, "decide -> DECIDED")
 	}
 	if _, ok := clockDays(s); ok {
 		out = append(out, "pause")

@@ -2,6 +2,9 @@ package review
 
 import (
 	"context"
+	"fmt"
+	"io"
+	"strings"
 	"time"
 )
 
@@ -46,4 +49,95 @@ func (s *Service) Report(ctx context.Context, id string) (*Report, error) {
 		r.ElapsedWorkingDays += d.Elapsed
 	}
 	return r, nil
+}
+
+// WriteText prints a human-readable summary of the report.
+func (r *Report) WriteText(w io.Writer) error {
+	ew := &errWriter{w: w}
+	c := r.Case
+	ew.printf("%s  %s\n", c.ID, c.Title)
+	ew.printf("  trigger %s, scope %s, vendor %s", c.Trigger, c.Scope.Kind, c.Scope.Vendor)
+	if c.Scope.Operator != "" {
+		ew.printf(", operator %s", c.Scope.Operator)
+	}
+	ew.printf("\n")
+	for _, p := range c.Scope.Products {
+		ew.printf("  product %s %s\n", p.Name, strings.Join(p.Versions, ", "))
+	}
+	state := string(c.State)
+	if r.Paused {
+		state += " (clock paused)"
+	}
+	ew.printf("  state %s, calendar %s\n", state, c.Calendar)
+	if len(r.Deadlines) > 0 || r.DeadlinesError != "" {
+		ew.printf("Deadlines (elapsed %d working days):\n", r.ElapsedWorkingDays)
+	}
+	for _, d := range r.Deadlines {
+		due := d.Due
+		if due == "" {
+			due = "-"
+		}
+		ew.printf("  %-15s due %-10s %-8s %s\n", d.State, due, d.Status, d.Basis)
+	}
+	if r.DeadlinesError != "" {
+		ew.printf("  (deadlines unavailable: %s)\n", r.DeadlinesError)
+	}
+	ew.printf("Factors:\n")
+	for _, f := range c.Factors {
+		ew.printf("  %s  proposal %-22s assessment %s\n", f.ID, proposalText(f.Proposal), assessmentText(f.Assessment))
+	}
+	if len(c.Evidence) > 0 {
+		ew.printf("Evidence:\n")
+	}
+	for _, e := range c.Evidence {
+		ew.printf("  %s  %-17s %-12s %-12s %s\n", e.SHA256[:min(12, len(e.SHA256))], e.Type, e.Confidentiality, e.Consent, e.Name)
+	}
+	if d := c.Decision; d != nil {
+		ew.printf("Decision: %s on %s by %s (%s): %s\n", d.Outcome, d.Date, d.Body, d.Actor, d.Rationale)
+		for _, cm := range d.Commitments {
+			ew.printf("  %s %s due %s: %s\n", cm.ID, cm.Type, cm.Due, cm.Text)
+		}
+	}
+	ew.printf("Transitions:\n")
+	for _, t := range c.Transitions {
+		ew.printf("  %s  %-17s %s -> %s  by %s", t.Date, t.Action, orDash(string(t.From)), t.To, t.Actor)
+		if t.Reason != "" {
+			ew.printf(": %s", t.Reason)
+		}
+		ew.printf("\n")
+	}
+	return ew.err
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func proposalText(p *Proposal) string {
+	if p == nil {
+		return "-"
+	}
+	return fmt.Sprintf("%d×%d=%d %s (%s)", p.Likelihood, p.Impact, p.Score.Score, p.Confidence, p.Source)
+}
+
+func assessmentText(a *Assessment) string {
+	if a == nil {
+		return "-"
+	}
+	return fmt.Sprintf("%d×%d=%d %s %s by %s: %s", a.Likelihood, a.Impact, a.Score.Score, a.Confidence, a.Outcome, a.Actor, a.Rationale)
+}
+
+// errWriter keeps the first write error.
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *errWriter) printf(format string, args ...any) {
+	if e.err == nil {
+		_, e.err = fmt.Fprintf(e.w, format, args...)
+	}
 }

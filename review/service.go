@@ -116,7 +116,11 @@ func (s *Service) Create(ctx context.Context, in CreateInput) (*Case, error) {
 		return nil, fmt.Errorf("create: scope %q: want PROCUREMENT or VENDOR_PRODUCTS", c.Scope.Kind)
 	}
 	if c.Title == "" {
-		c.Title = fmt.Sprintf("%s review of %s", strings.ToLower(string(in.Trigger)), c.Scope.Vendor)
+		kind := "Application"
+		if in.Trigger == TriggerExOfficio {
+			kind = "Ex-officio"
+		}
+		c.Title = fmt.Sprintf("%s review of %s", kind, c.Scope.Vendor)
 	}
 	var version string
 	if _, clocked := clockDays(to); clocked {

@@ -64,5 +64,7 @@ Exit codes: 0 ok, 1 a policy gate failed (e.g. --fail-on), 2 error.`,
 	root.PersistentFlags().BoolVarP(&g.quiet, "quiet", "q", false, "no progress bars")
 	root.AddCommand(newDBCmd(g))
 	root.AddCommand(newCalendarCmd(g))
+	root.AddCommand(newCaseCmd(g))
+	root.AddCommand(newAuditCmd(g))
 	return root
 }

@@ -1,0 +1,140 @@
+package main
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/assayhq/assay/audit"
+	"github.com/assayhq/assay/store"
+)
+
+func newAuditCmd(g *globals) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "audit",
+		Short: "The tamper-evident audit log of every change to the review state",
+	}
+	cmd.AddCommand(newAuditVerifyCmd(g), newAuditCheckpointCmd(g), newAuditLogCmd(g))
+	return cmd
+}
+
+func openStore(cmd *cobra.Command, g *globals) (*store.Store, error) {
+	home, err := g.homeDir()
+	if err != nil {
+		return nil, err
+	}
+	return store.Open(cmd.Context(), home)
+}
+
+func newAuditVerifyCmd(g *globals) *cobra.Command {
+	var checkpoints []string
+	cmd := &cobra.Command{
+		Use:   "verify",
+		Short: "Verify the audit log against its signed checkpoints (exit 1 if tampered)",
+		Long: `Recompute the Merkle tree of the audit log and check every signed checkpoint,
+then check that every stored case is the state its latest audit record
+recorded. Any modified, deleted, inserted or reordered record fails with exit
+code 1. Give checkpoints published elsewhere (assay audit checkpoint) with
+--checkpoint to also detect truncation of the log together with its latest
+checkpoints.`,
+		Example: `  assay audit checkpoint > published.ckpt
+  assay audit verify --checkpoint published.ckpt`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			var extra [][]byte
+			for _, p := range checkpoints {
+				b, err := os.ReadFile(p)
+				if err != nil {
+					return fmt.Errorf("read checkpoint: %w", err)
+				}
+				extra = append(extra, b)
+			}
+			st, err := openStore(cmd, g)
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			res, err := st.Verify(cmd.Context(), extra)
+			if errors.Is(err, audit.ErrTampered) {
+				return &policyError{msg: err.Error()}
+			}
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "audit log verified: %d records, %d checkpoints, root %s\n",
+				res.Records, res.Checkpoints, base64.StdEncoding.EncodeToString(res.Root))
+			return nil
+		},
+	}
+	cmd.Flags().StringArrayVar(&checkpoints, "checkpoint", nil, "file with a signed checkpoint published earlier (repeatable)")
+	return cmd
+}
+
+func newAuditCheckpointCmd(g *globals) *cobra.Command {
+	return &cobra.Command{
+		Use:   "checkpoint",
+		Short: "Print the latest signed checkpoint, to publish outside the store",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			st, err := openStore(cmd, g)
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			cp, err := st.LatestCheckpoint(cmd.Context())
+			if err != nil {
+				return err
+			}
+			if cp == nil {
+				return errors.New("the audit log is empty")
+			}
+			_, err = cmd.OutOrStdout().Write(cp)
+			return err
+		},
+	}
+}
+
+func newAuditLogCmd(g *globals) *cobra.Command {
+	var subject, format string
+	cmd := &cobra.Command{
+		Use:     "log",
+		Short:   "Print audit records (all, or one case's with --case)",
+		Example: "  assay audit log --case CR-0001",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			st, err := openStore(cmd, g)
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			recs, err := st.Records(cmd.Context(), subject)
+			if err != nil {
+				return err
+			}
+			out := cmd.OutOrStdout()
+			if format == "json" {
+				if recs == nil {
+					recs = []audit.Record{}
+				}
+				enc := json.NewEncoder(out)
+				enc.SetIndent("", "  ")
+				return enc.Encode(map[string]any{"schema": "assay.audit-log/v1", "records": recs})
+			}
+			for _, r := range recs {
+				fmt.Fprintf(out, "%6d  %s  %-8s %-16s %s", r.Seq, r.Time, r.Subject, r.Action, r.Actor)
+				if r.Reason != "" {
+					fmt.Fprintf(out, ": %s", r.Reason)
+				}
+				fmt.Fprintln(out)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&subject, "case", "", "only records of this case")
+	cmd.Flags().StringVar(&format, "format", "text", "output: text or json (assay.audit-log/v1)")
+	return cmd
+}

@@ -64,8 +64,12 @@ func (s *Service) now() time.Time {
 	return time.Now().UTC()
 }
 
-// calendarVersion loads the case calendar and returns its version.
-func (s *Service) calendarVersion(c *Case) (string, error) {
+// calendarVersionFor returns the version of the case calendar when state
+// `to` has a statutory clock (the clock basis), else "".
+func (s *Service) calendarVersionFor(c *Case, to State) (string, error) {
+	if _, clocked := clockDays(to); !clocked {
+		return "", nil
+	}
 	cal, err := s.Calendars(c.Calendar)
 	if err != nil {
 		return "", fmt.Errorf("case %s calendar: %w", c.ID, err)
@@ -122,13 +126,9 @@ func (s *Service) Create(ctx context.Context, in CreateInput) (*Case, error) {
 		}
 		c.Title = fmt.Sprintf("%s review of %s", kind, c.Scope.Vendor)
 	}
-	var version string
-	if _, clocked := clockDays(to); clocked {
-		v, err := s.calendarVersion(c)
-		if err != nil {
-			return nil, err
-		}
-		version = v
+	version, err := s.calendarVersionFor(c, to)
+	if err != nil {
+		return nil, err
 	}
 	date, err := effectiveDate(c, in.Event, c.Created)
 	if err != nil {
@@ -172,13 +172,9 @@ func (s *Service) mutate(ctx context.Context, id, action string, ev Event, fn fu
 func (s *Service) move(ctx context.Context, id, action string, to State, ev Event) (*Case, error) {
 	return s.mutate(ctx, id, "case."+action, ev, func(c *Case, now time.Time) (any, error) {
 		from := c.State
-		var version string
-		if _, clocked := clockDays(to); clocked {
-			v, err := s.calendarVersion(c)
-			if err != nil {
-				return nil, err
-			}
-			version = v
+		version, err := s.calendarVersionFor(c, to)
+		if err != nil {
+			return nil, err
 		}
 		if err := apply(c, action, to, ev, now, version); err != nil {
 			return nil, err

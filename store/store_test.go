@@ -27,7 +27,9 @@ func openTest(t *testing.T) (*Store, *review.Service, string) {
 	return st, svc, home
 }
 
-func ev(date, reason string) review.Event { return review.Event{Actor: "tester", Reason: reason, Date: date} }
+func ev(date, reason string) review.Event {
+	return review.Event{Actor: "tester", Reason: reason, Date: date}
+}
 
 // populate runs a US-calendar case through a few changes.
 func populate(t *testing.T, svc *review.Service) *review.Case {

@@ -22,12 +22,20 @@ func newAuditCmd(g *globals) *cobra.Command {
 	return cmd
 }
 
-func openStore(cmd *cobra.Command, g *globals) (*store.Store, error) {
-	home, err := g.homeDir()
-	if err != nil {
-		return nil, err
+// withStore wraps a command body with the open store.
+func withStore(g *globals, run func(cmd *cobra.Command, args []string, st *store.Store) error) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) error {
+		home, err := g.homeDir()
+		if err != nil {
+			return err
+		}
+		st, err := store.Open(cmd.Context(), home)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		return run(cmd, args, st)
 	}
-	return store.Open(cmd.Context(), home)
 }
 
 func newAuditVerifyCmd(g *globals) *cobra.Command {
@@ -44,7 +52,7 @@ checkpoints.`,
 		Example: `  assay audit checkpoint > published.ckpt
   assay audit verify --checkpoint published.ckpt`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
+		RunE: withStore(g, func(cmd *cobra.Command, _ []string, st *store.Store) error {
 			var extra [][]byte
 			for _, p := range checkpoints {
 				b, err := os.ReadFile(p)
@@ -53,11 +61,6 @@ checkpoints.`,
 				}
 				extra = append(extra, b)
 			}
-			st, err := openStore(cmd, g)
-			if err != nil {
-				return err
-			}
-			defer st.Close()
 			res, err := st.Verify(cmd.Context(), extra)
 			if errors.Is(err, audit.ErrTampered) {
 				return &policyError{msg: err.Error()}
@@ -68,7 +71,7 @@ checkpoints.`,
 			fmt.Fprintf(cmd.OutOrStdout(), "audit log verified: %d records, %d checkpoints, root %s\n",
 				res.Records, res.Checkpoints, base64.StdEncoding.EncodeToString(res.Root))
 			return nil
-		},
+		}),
 	}
 	cmd.Flags().StringArrayVar(&checkpoints, "checkpoint", nil, "file with a signed checkpoint published earlier (repeatable)")
 	return cmd
@@ -79,12 +82,7 @@ func newAuditCheckpointCmd(g *globals) *cobra.Command {
 		Use:   "checkpoint",
 		Short: "Print the latest signed checkpoint, to publish outside the store",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			st, err := openStore(cmd, g)
-			if err != nil {
-				return err
-			}
-			defer st.Close()
+		RunE: withStore(g, func(cmd *cobra.Command, _ []string, st *store.Store) error {
 			cp, err := st.LatestCheckpoint(cmd.Context())
 			if err != nil {
 				return err
@@ -94,7 +92,7 @@ func newAuditCheckpointCmd(g *globals) *cobra.Command {
 			}
 			_, err = cmd.OutOrStdout().Write(cp)
 			return err
-		},
+		}),
 	}
 }
 
@@ -105,12 +103,7 @@ func newAuditLogCmd(g *globals) *cobra.Command {
 		Short:   "Print audit records (all, or one case's with --case)",
 		Example: "  assay audit log --case CR-0001",
 		Args:    cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			st, err := openStore(cmd, g)
-			if err != nil {
-				return err
-			}
-			defer st.Close()
+		RunE: withStore(g, func(cmd *cobra.Command, _ []string, st *store.Store) error {
 			recs, err := st.Records(cmd.Context(), subject)
 			if err != nil {
 				return err
@@ -132,7 +125,7 @@ func newAuditLogCmd(g *globals) *cobra.Command {
 				fmt.Fprintln(out)
 			}
 			return nil
-		},
+		}),
 	}
 	cmd.Flags().StringVar(&subject, "case", "", "only records of this case")
 	cmd.Flags().StringVar(&format, "format", "text", "output: text or json (assay.audit-log/v1)")

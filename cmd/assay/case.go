@@ -38,6 +38,18 @@ func openReview(ctx context.Context, g *globals) (*review.Service, *store.Store,
 	return svc, st, nil
 }
 
+// withReview wraps a command body with an open review service.
+func withReview(g *globals, run func(cmd *cobra.Command, args []string, svc *review.Service) error) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) error {
+		svc, st, err := openReview(cmd.Context(), g)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		return run(cmd, args, svc)
+	}
+}
+
 // eventFlags are the who/when/why flags shared by case changes.
 type eventFlags struct {
 	actor, reason, date string
@@ -82,18 +94,13 @@ func caseAction(g *globals, use, short, reasonHelp string, run func(ctx context.
 		Use:   use,
 		Short: short,
 		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
+		RunE: withReview(g, func(cmd *cobra.Command, args []string, svc *review.Service) error {
 			ctx := cmd.Context()
-			svc, st, err := openReview(ctx, g)
-			if err != nil {
-				return err
-			}
-			defer st.Close()
 			if err := run(ctx, svc, args[0], ef.event()); err != nil {
 				return err
 			}
 			return printCase(ctx, cmd.OutOrStdout(), svc, args[0], format)
-		},
+		}),
 	}
 	ef.register(cmd, reasonHelp)
 	cmd.Flags().StringVar(&format, "format", "text", "output: text or json (assay.case/v1)")
@@ -101,6 +108,15 @@ func caseAction(g *globals, use, short, reasonHelp string, run func(ctx context.
 		extra(cmd)
 	}
 	return cmd
+}
+
+// simpleCaseAction builds a subcommand for a Service method that needs
+// only the case ID and the event.
+func simpleCaseAction(g *globals, use, short, reasonHelp string, m func(*review.Service, context.Context, string, review.Event) (*review.Case, error)) *cobra.Command {
+	return caseAction(g, use, short, reasonHelp, func(ctx context.Context, svc *review.Service, id string, ev review.Event) error {
+		_, err := m(svc, ctx, id, ev)
+		return err
+	}, nil)
 }
 
 func newCaseCmd(g *globals) *cobra.Command {
@@ -149,13 +165,8 @@ func newCaseCreateCmd(g *globals) *cobra.Command {
 		Example: `  assay case create --trigger APPLICATION --operator "Grid Co" --vendor "Acme Networks" --product "EdgeRouter@2.1,2.2"
   assay case create --trigger EX_OFFICIO --vendor "Micron Technology" --date 2023-03-31 --reason "Central Commission approval"`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
+		RunE: withReview(g, func(cmd *cobra.Command, _ []string, svc *review.Service) error {
 			ctx := cmd.Context()
-			svc, st, err := openReview(ctx, g)
-			if err != nil {
-				return err
-			}
-			defer st.Close()
 			in.Trigger = review.Trigger(strings.ToUpper(trigger))
 			in.Scope.Kind = review.ScopeKind(strings.ToUpper(scope))
 			for _, p := range products {
@@ -171,7 +182,7 @@ func newCaseCreateCmd(g *globals) *cobra.Command {
 			}
 			fmt.Fprintln(cmd.OutOrStdout(), c.ID)
 			return nil
-		},
+		}),
 	}
 	ef.register(cmd, "why the case is opened")
 	f := cmd.Flags()
@@ -193,13 +204,8 @@ func newCaseListCmd(g *globals) *cobra.Command {
 		Use:   "list",
 		Short: "List cases",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
+		RunE: withReview(g, func(cmd *cobra.Command, _ []string, svc *review.Service) error {
 			ctx := cmd.Context()
-			svc, st, err := openReview(ctx, g)
-			if err != nil {
-				return err
-			}
-			defer st.Close()
 			cases, err := svc.List(ctx)
 			if err != nil {
 				return err
@@ -237,7 +243,7 @@ func newCaseListCmd(g *globals) *cobra.Command {
 				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", it.ID, state, it.Trigger, it.Vendor, it.Decision, it.Title)
 			}
 			return tw.Flush()
-		},
+		}),
 	}
 	cmd.Flags().StringVar(&format, "format", "text", "output: text or json (assay.case-list/v1)")
 	return cmd
@@ -250,26 +256,17 @@ func newCaseShowCmd(g *globals, use, short, defFormat string) *cobra.Command {
 		Short:   short,
 		Example: "  assay case " + use + " CR-0001 --format " + defFormat,
 		Args:    cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
+		RunE: withReview(g, func(cmd *cobra.Command, args []string, svc *review.Service) error {
 			ctx := cmd.Context()
-			svc, st, err := openReview(ctx, g)
-			if err != nil {
-				return err
-			}
-			defer st.Close()
 			return printCase(ctx, cmd.OutOrStdout(), svc, args[0], format)
-		},
+		}),
 	}
 	cmd.Flags().StringVar(&format, "format", defFormat, "output: text or json (assay.case/v1)")
 	return cmd
 }
 
 func newCaseSubmitCmd(g *globals) *cobra.Command {
-	return caseAction(g, "submit ID", "Submit a draft application (DRAFT -> SUBMITTED)", "optional note",
-		func(ctx context.Context, svc *review.Service, id string, ev review.Event) error {
-			_, err := svc.Submit(ctx, id, ev)
-			return err
-		}, nil)
+	return simpleCaseAction(g, "submit ID", "Submit a draft application (DRAFT -> SUBMITTED)", "optional note", (*review.Service).Submit)
 }
 
 func newCaseAcceptCmd(g *globals) *cobra.Command {
@@ -322,17 +319,9 @@ func newCaseAdvanceCmd(g *globals) *cobra.Command {
 }
 
 func newCasePauseCmd(g *globals) *cobra.Command {
-	return caseAction(g, "pause ID", "Pause the clock while requested materials are outstanding (Art. 15)", "what was requested (required)",
-		func(ctx context.Context, svc *review.Service, id string, ev review.Event) error {
-			_, err := svc.Pause(ctx, id, ev)
-			return err
-		}, nil)
+	return simpleCaseAction(g, "pause ID", "Pause the clock while requested materials are outstanding (Art. 15)", "what was requested (required)", (*review.Service).Pause)
 }
 
 func newCaseResumeCmd(g *globals) *cobra.Command {
-	return caseAction(g, "resume ID", "Resume a paused clock (materials received on --date)", "optional note",
-		func(ctx context.Context, svc *review.Service, id string, ev review.Event) error {
-			_, err := svc.Resume(ctx, id, ev)
-			return err
-		}, nil)
+	return simpleCaseAction(g, "resume ID", "Resume a paused clock (materials received on --date)", "optional note", (*review.Service).Resume)
 }

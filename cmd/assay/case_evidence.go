@@ -22,13 +22,8 @@ func newCaseAttachCmd(g *globals) *cobra.Command {
 		Example: `  assay case attach CR-0001 sbom.cdx.json --type SBOM --factor F1 --factor F3
   assay case attach CR-0001 pentest.pdf --type PENTEST --confidentiality TRADE_SECRET --consent THIS_REVIEW --issuer "Lab X"`,
 		Args: cobra.ExactArgs(2),
-		RunE: func(cmd *cobra.Command, args []string) error {
+		RunE: withReview(g, func(cmd *cobra.Command, args []string, svc *review.Service) error {
 			ctx := cmd.Context()
-			svc, st, err := openReview(ctx, g)
-			if err != nil {
-				return err
-			}
-			defer st.Close()
 			f, err := os.Open(args[1])
 			if err != nil {
 				return fmt.Errorf("attach: %w", err)
@@ -46,7 +41,7 @@ func newCaseAttachCmd(g *globals) *cobra.Command {
 			}
 			fmt.Fprintln(cmd.OutOrStdout(), e.SHA256)
 			return nil
-		},
+		}),
 	}
 	ef.register(cmd, "optional note")
 	fl := cmd.Flags()

@@ -160,7 +160,10 @@ type Case struct {
 	Stages      []Stage      `json:"stages,omitempty"`
 	Evidence    []Evidence   `json:"evidence,omitempty"`
 	Factors     []Factor     `json:"factors"`
+	Opinions    []Opinion    `json:"opinions,omitempty"`
 	Decision    *Decision    `json:"decision,omitempty"`
+	// Reopens names the earlier case whose commitment breach opened this one.
+	Reopens string `json:"reopens,omitempty"`
 	// Version counts saved changes; repositories use it to refuse lost
 	// updates.
 	Version int `json:"version"`

@@ -31,7 +31,96 @@ type Commitment struct {
 	// Due is the deadline (YYYY-MM-DD); Metric how fulfilment is measured.
 	Due    string `json:"due,omitempty"`
 	Metric string `json:"metric,omitempty"`
-	Status string `json:"status"`
+	// Status is OPEN or BREACHED.
+	Status   string   `json:"status"`
+	Breaches []Breach `json:"breaches,omitempty"`
+}
+
+// Commitment statuses.
+const (
+	CommitmentOpen     = "OPEN"
+	CommitmentBreached = "BREACHED"
+)
+
+// Breach is a reported breach of a commitment; it reopens the matter as a
+// new ex-officio case (review-model §4, MONITORING).
+type Breach struct {
+	Date       string    `json:"date"`
+	Actor      string    `json:"actor"`
+	Report     string    `json:"report"`
+	ReopenedAs string    `json:"reopened_as"`
+	At         time.Time `json:"at"`
+}
+
+// findCommitment returns the commitment of a monitored case.
+func findCommitment(c *Case, id string) (*Commitment, error) {
+	if c.State != StateMonitoring || c.Decision == nil {
+		return nil, fmt.Errorf("%w: case %s is %s; breaches are reported on MONITORING cases", ErrInvalidTransition, c.ID, c.State)
+	}
+	for i := range c.Decision.Commitments {
+		if strings.EqualFold(c.Decision.Commitments[i].ID, id) {
+			return &c.Decision.Commitments[i], nil
+		}
+	}
+	return nil, fmt.Errorf("case %s has no commitment %q", c.ID, id)
+}
+
+// Opinion positions (Art. 12).
+const (
+	OpinionAgree      = "AGREE"
+	OpinionDisagree   = "DISAGREE"
+	OpinionConditions = "CONDITIONS"
+)
+
+// Opinion is a member unit's or CII protection department's written reply
+// to the recommended conclusion.
+type Opinion struct {
+	From     string    `json:"from"`
+	Received string    `json:"received"`
+	Position string    `json:"position"`
+	Text     string    `json:"text,omitempty"`
+	Actor    string    `json:"actor"`
+	At       time.Time `json:"at"`
+}
+
+// OpinionInput is an opinion to record.
+type OpinionInput struct {
+	From     string
+	Position string
+	Text     string
+}
+
+func addOpinion(c *Case, in OpinionInput, ev Event, now time.Time) (Opinion, error) {
+	if c.State != StateOpinions {
+		return Opinion{}, fmt.Errorf("%w: case %s is %s; opinions are recorded in OPINIONS", ErrInvalidTransition, c.ID, c.State)
+	}
+	if err := checkEvent(ev, false, "opinion"); err != nil {
+		return Opinion{}, err
+	}
+	if strings.TrimSpace(in.From) == "" {
+		return Opinion{}, fmt.Errorf("opinion: --from (member unit or protection department) is required")
+	}
+	pos, err := oneOf("opinion position", in.Position, []string{OpinionAgree, OpinionDisagree, OpinionConditions})
+	if err != nil {
+		return Opinion{}, err
+	}
+	date, err := effectiveDate(c, ev, now)
+	if err != nil {
+		return Opinion{}, err
+	}
+	o := Opinion{From: in.From, Received: date, Position: pos, Text: in.Text, Actor: ev.Actor, At: now}
+	c.Opinions = append(c.Opinions, o)
+	return o, nil
+}
+
+// disagreement returns the first disagreeing opinion, if any.
+func disagreement(c *Case) *Opinion {
+	for i := range c.Opinions {
+		if c.Opinions[i].Position == OpinionDisagree {
+			return &c.Opinions[i]
+		}
+	}
+	return nil
 }
 
 // Restriction is the restricted-party entry a NOT_PASSED decision creates,
@@ -92,6 +181,9 @@ func decide(c *Case, in DecideInput, ev Event, now time.Time, calVersion string)
 	if c.Paused() {
 		return fmt.Errorf("%w: case %s clock is paused; resume it first", ErrInvalidTransition, c.ID)
 	}
+	if d := disagreement(c); d != nil && c.State == StateOpinions {
+		return fmt.Errorf("%w: case %s has a disagreeing opinion from %s; advance to SPECIAL_REVIEW (Art. 13)", ErrInvalidTransition, c.ID, d.From)
+	}
 	if outcome == PassedWithCommitments && len(in.Commitments) == 0 {
 		return fmt.Errorf("decide %s: at least one commitment is required", outcome)
 	}
@@ -137,7 +229,7 @@ func checkCommitments(c *Case, in []Commitment) ([]Commitment, error) {
 			cm.Maker = c.Scope.Vendor
 		}
 		cm.ID = fmt.Sprintf("C%d", i+1)
-		cm.Status = "OPEN"
+		cm.Status = CommitmentOpen
 		out = append(out, cm)
 	}
 	return out, nil

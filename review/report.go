@@ -69,6 +69,9 @@ func (r *Report) WriteText(w io.Writer) error {
 		state += " (clock paused)"
 	}
 	ew.printf("  state %s, calendar %s\n", state, c.Calendar)
+	if c.Reopens != "" {
+		ew.printf("  reopens %s (commitment breach)\n", c.Reopens)
+	}
 	if len(r.Deadlines) > 0 || r.DeadlinesError != "" {
 		ew.printf("Deadlines (elapsed %d working days):\n", r.ElapsedWorkingDays)
 	}
@@ -92,10 +95,16 @@ func (r *Report) WriteText(w io.Writer) error {
 	for _, e := range c.Evidence {
 		ew.printf("  %s  %-17s %-12s %-12s %s\n", e.SHA256[:min(12, len(e.SHA256))], e.Type, e.Confidentiality, e.Consent, e.Name)
 	}
+	for _, o := range c.Opinions {
+		ew.printf("Opinion: %s %s on %s %s\n", o.From, o.Position, o.Received, o.Text)
+	}
 	if d := c.Decision; d != nil {
 		ew.printf("Decision: %s on %s by %s (%s): %s\n", d.Outcome, d.Date, d.Body, d.Actor, d.Rationale)
 		for _, cm := range d.Commitments {
-			ew.printf("  %s %s due %s: %s\n", cm.ID, cm.Type, cm.Due, cm.Text)
+			ew.printf("  %s %s %s due %s: %s\n", cm.ID, cm.Status, cm.Type, orDash(cm.Due), cm.Text)
+			for _, b := range cm.Breaches {
+				ew.printf("    breach %s reopened as %s: %s\n", b.Date, b.ReopenedAs, b.Report)
+			}
 		}
 	}
 	ew.printf("Transitions:\n")

@@ -354,3 +354,72 @@ func TestFactorsAndEvidence(t *testing.T) {
 		}
 	}
 }
+
+func TestOpinionsAndBreach(t *testing.T) {
+	ctx := context.Background()
+	s, _ := newService(t)
+	c := must(s.Create(ctx, CreateInput{Trigger: TriggerExOfficio, Scope: Scope{Vendor: "Acme"}, Event: ev("2024-01-02", "")}))(t)
+	if _, err := s.Opinion(ctx, c.ID, OpinionInput{From: "MIIT", Position: "AGREE"}, ev("2024-01-03", "")); !errors.Is(err, ErrInvalidTransition) {
+		t.Errorf("opinion outside OPINIONS: %v", err)
+	}
+	must(s.Advance(ctx, c.ID, StateOpinions, ev("2024-01-10", "")))(t)
+	must(s.Opinion(ctx, c.ID, OpinionInput{From: "MIIT", Position: "agree"}, ev("2024-01-11", "")))(t)
+	must(s.Opinion(ctx, c.ID, OpinionInput{From: "Energy protection department", Position: "DISAGREE", Text: "supply risk"}, ev("2024-01-12", "")))(t)
+	if _, err := s.Opinion(ctx, c.ID, OpinionInput{From: "X", Position: "MAYBE"}, ev("2024-01-12", "")); err == nil {
+		t.Error("unknown position accepted")
+	}
+	_, err := s.Decide(ctx, c.ID, DecideInput{Outcome: Passed}, ev("2024-01-15", "ok"))
+	if !errors.Is(err, ErrInvalidTransition) || !strings.Contains(err.Error(), "Energy protection department") {
+		t.Errorf("decide over a disagreement: %v", err)
+	}
+	must(s.Advance(ctx, c.ID, StateSpecialReview, ev("2024-01-15", "no consensus")))(t)
+	c = must(s.Decide(ctx, c.ID, DecideInput{Outcome: PassedWithCommitments, Commitments: []Commitment{
+		{Type: "SUPPLY_CONTINUITY", Text: "two years of spares"}, {Type: "PATCH_SLA", Text: "30-day fixes"}}}, ev("2024-03-01", "mitigated")))(t)
+	if !strings.Contains(c.Decision.Body, "Central") {
+		t.Errorf("special-procedure decision body %q", c.Decision.Body)
+	}
+	if _, _, err := s.ReportBreach(ctx, c.ID, "C2", ev("2024-03-02", "late patch")); !errors.Is(err, ErrInvalidTransition) {
+		t.Errorf("breach before MONITORING: %v", err)
+	}
+	must(s.Advance(ctx, c.ID, StateMonitoring, ev("2024-03-02", "")))(t)
+	if _, _, err := s.ReportBreach(ctx, c.ID, "C9", ev("2024-06-03", "x")); err == nil {
+		t.Error("unknown commitment accepted")
+	}
+	orig, reopened, err := s.ReportBreach(ctx, c.ID, "c2", ev("2024-06-03", "CVE fix 75 days late"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cm := orig.Decision.Commitments[1]
+	if cm.Status != CommitmentBreached || len(cm.Breaches) != 1 || cm.Breaches[0].ReopenedAs != reopened.ID {
+		t.Errorf("commitment %+v", cm)
+	}
+	if reopened.Trigger != TriggerExOfficio || reopened.Reopens != c.ID || reopened.State != StateInitialReview || reopened.Stages[0].Start != "2024-06-03" {
+		t.Errorf("reopened case %+v", reopened)
+	}
+}
+
+func TestConflictRetry(t *testing.T) {
+	ctx := context.Background()
+	s, repo := newService(t)
+	c := must(s.Create(ctx, CreateInput{Trigger: TriggerApplication, Scope: Scope{Vendor: "V"}, Event: ev("2024-01-02", "")}))(t)
+	var wg sync.WaitGroup
+	for i := range 5 {
+		wg.Go(func() {
+			_, err := s.Propose(ctx, c.ID, fmt.Sprintf("F%d", i+1), Proposal{Score: Score{Likelihood: 1, Impact: 1, Confidence: "LOW"}, Source: "t"}, ev("", ""))
+			if err != nil && !errors.Is(err, ErrConflict) {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	got := must(s.Get(ctx, c.ID))(t)
+	n := 0
+	for _, f := range got.Factors {
+		if f.Proposal != nil {
+			n++
+		}
+	}
+	if n != got.Version-1 || len(repo.changes) != got.Version {
+		t.Errorf("%d proposals, version %d, %d changes: a lost update", n, got.Version, len(repo.changes))
+	}
+}

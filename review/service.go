@@ -79,6 +79,8 @@ func (s *Service) calendarVersionFor(c *Case, to State) (string, error) {
 
 // CreateInput describes a new case.
 type CreateInput struct {
+	// Reopens names the case whose commitment breach this case reviews.
+	Reopens  string
 	Title    string
 	Trigger  Trigger
 	Scope    Scope
@@ -99,7 +101,7 @@ func (s *Service) Create(ctx context.Context, in CreateInput) (*Case, error) {
 	if in.Calendar == "" {
 		in.Calendar = "cn"
 	}
-	c := &Case{Title: in.Title, Trigger: in.Trigger, Scope: in.Scope, Calendar: in.Calendar,
+	c := &Case{Title: in.Title, Trigger: in.Trigger, Scope: in.Scope, Calendar: in.Calendar, Reopens: in.Reopens,
 		Created: s.now(), CreatedBy: in.Event.Actor, Factors: newFactors()}
 	var to State
 	switch in.Trigger {
@@ -149,22 +151,33 @@ func (s *Service) Get(ctx context.Context, id string) (*Case, error) { return s.
 // List returns every case.
 func (s *Service) List(ctx context.Context) ([]*Case, error) { return s.Repo.List(ctx) }
 
-// mutate loads a case, applies fn and stores it with its audit record.
+// MaxConflictRetries is how often a change is recomputed on a fresh copy
+// when another writer changed the case in between.
+const MaxConflictRetries = 3
+
+// mutate loads a case, applies fn and stores it with its audit record,
+// retrying on a concurrent change.
 func (s *Service) mutate(ctx context.Context, id, action string, ev Event, fn func(c *Case, now time.Time) (any, error)) (*Case, error) {
-	c, err := s.Repo.Get(ctx, id)
-	if err != nil {
-		return nil, err
+	for attempt := 0; ; attempt++ {
+		c, err := s.Repo.Get(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		now := s.now()
+		detail, err := fn(c, now)
+		if err != nil {
+			return nil, err
+		}
+		ch := Change{Actor: ev.Actor, Action: action, Reason: ev.Reason, At: now, Detail: detail}
+		err = s.Repo.Update(ctx, c, ch)
+		if errors.Is(err, ErrConflict) && attempt < MaxConflictRetries {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%s case %s: %w", action, id, err)
+		}
+		return c, nil
 	}
-	now := s.now()
-	detail, err := fn(c, now)
-	if err != nil {
-		return nil, err
-	}
-	ch := Change{Actor: ev.Actor, Action: action, Reason: ev.Reason, At: now, Detail: detail}
-	if err := s.Repo.Update(ctx, c, ch); err != nil {
-		return nil, fmt.Errorf("%s case %s: %w", action, id, err)
-	}
-	return c, nil
 }
 
 // move performs a state-machine action (submit, request-materials, accept,
@@ -317,4 +330,62 @@ func (s *Service) Restrictions(ctx context.Context) ([]Restriction, error) {
 		}
 	}
 	return out, nil
+}
+
+// Opinion records a member unit's or protection department's written
+// opinion while the case is in OPINIONS (Art. 12).
+func (s *Service) Opinion(ctx context.Context, id string, in OpinionInput, ev Event) (*Case, error) {
+	return s.mutate(ctx, id, "case.opinion", ev, func(c *Case, now time.Time) (any, error) {
+		o, err := addOpinion(c, in, ev, now)
+		if err != nil {
+			return nil, err
+		}
+		return o, nil
+	})
+}
+
+// ReportBreach records a breach of a monitored commitment and reopens the
+// matter as a new ex-officio case with the same scope, returned second.
+func (s *Service) ReportBreach(ctx context.Context, id, commitment string, ev Event) (*Case, *Case, error) {
+	if err := checkEvent(ev, true, "breach"); err != nil {
+		return nil, nil, err
+	}
+	orig, err := s.Repo.Get(ctx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	if _, err := findCommitment(orig, commitment); err != nil {
+		return nil, nil, err
+	}
+	if _, err := effectiveDate(orig, ev, s.now()); err != nil {
+		return nil, nil, err
+	}
+	reopened, err := s.Create(ctx, CreateInput{
+		Title:    fmt.Sprintf("Ex-officio review of %s (breach of %s %s)", orig.Scope.Vendor, id, strings.ToUpper(commitment)),
+		Trigger:  TriggerExOfficio,
+		Scope:    orig.Scope,
+		Calendar: orig.Calendar,
+		Reopens:  id,
+		Event:    ev,
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	c, err := s.mutate(ctx, id, "case.breach", ev, func(c *Case, now time.Time) (any, error) {
+		cm, err := findCommitment(c, commitment)
+		if err != nil {
+			return nil, err
+		}
+		date, err := effectiveDate(c, ev, now)
+		if err != nil {
+			return nil, err
+		}
+		cm.Status = CommitmentBreached
+		cm.Breaches = append(cm.Breaches, Breach{Date: date, Actor: ev.Actor, Report: ev.Reason, ReopenedAs: reopened.ID, At: now})
+		return map[string]any{"commitment": cm.ID, "reopened_as": reopened.ID, "date": date}, nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return c, reopened, nil
 }

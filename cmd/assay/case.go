@@ -138,7 +138,7 @@ with "assay calendar update"). Every change is recorded in the audit log.`,
 	cmd.AddCommand(newCaseCreateCmd(g), newCaseListCmd(g), newCaseShowCmd(g, "show", "Show a case with its deadlines, factors and history", "text"),
 		newCaseShowCmd(g, "report", "Print the whole case (--format json: schema assay.case/v1)", "json"),
 		newCaseSubmitCmd(g), newCaseAcceptCmd(g), newCaseAdvanceCmd(g), newCasePauseCmd(g), newCaseResumeCmd(g),
-		newCaseAttachCmd(g), newCaseProposeCmd(g), newCaseAssessCmd(g), newCaseDecideCmd(g))
+		newCaseAttachCmd(g), newCaseProposeCmd(g), newCaseAssessCmd(g), newCaseOpinionCmd(g), newCaseDecideCmd(g), newCaseBreachCmd(g))
 	return cmd
 }
 

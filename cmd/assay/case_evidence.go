@@ -141,3 +141,41 @@ func newCaseDecideCmd(g *globals) *cobra.Command {
   assay case decide CR-0002 --outcome PASSED_WITH_COMMITMENTS --reason "mitigated" --commitment "PATCH_SLA:2025-12-31:Fix critical vulnerabilities within 30 days"`
 	return cmd
 }
+
+func newCaseOpinionCmd(g *globals) *cobra.Command {
+	var in review.OpinionInput
+	cmd := caseAction(g, "opinion ID", "Record a member unit's or protection department's opinion (OPINIONS, Art. 12)", "optional note",
+		func(ctx context.Context, svc *review.Service, id string, ev review.Event) error {
+			_, err := svc.Opinion(ctx, id, in, ev)
+			return err
+		}, func(cmd *cobra.Command) {
+			fl := cmd.Flags()
+			fl.StringVar(&in.From, "from", "", "member unit or CII protection department (required)")
+			fl.StringVar(&in.Position, "position", "", "AGREE, DISAGREE or CONDITIONS (a disagreement blocks decide: advance to SPECIAL_REVIEW)")
+			fl.StringVar(&in.Text, "text", "", "the opinion text")
+		})
+	cmd.Example = `  assay case opinion CR-0001 --from MIIT --position AGREE --date 2024-05-27`
+	return cmd
+}
+
+func newCaseBreachCmd(g *globals) *cobra.Command {
+	var ef eventFlags
+	var commitment string
+	cmd := &cobra.Command{
+		Use:     "breach ID",
+		Short:   "Report a breach of a monitored commitment; reopens the matter as a new ex-officio case (prints its ID)",
+		Example: `  assay case breach CR-0001 --commitment C1 --reason "critical fix shipped 75 days late"`,
+		Args:    cobra.ExactArgs(1),
+		RunE: withReview(g, func(cmd *cobra.Command, args []string, svc *review.Service) error {
+			_, reopened, err := svc.ReportBreach(cmd.Context(), args[0], commitment, ef.event())
+			if err != nil {
+				return err
+			}
+			fmt.Fprintln(cmd.OutOrStdout(), reopened.ID)
+			return nil
+		}),
+	}
+	ef.register(cmd, "the breach report (required)")
+	cmd.Flags().StringVar(&commitment, "commitment", "", "commitment ID, e.g. C1 (required)")
+	return cmd
+}

@@ -75,6 +75,7 @@ func TestCaseCLI(t *testing.T) {
 		{"case", "propose", id, "--factor", "F2", "--likelihood", "3", "--impact", "4", "--source", "supplier"},
 		{"case", "assess", id, "--factor", "F2", "--likelihood", "2", "--impact", "4", "--confidence", "HIGH", "--rationale", "second source qualified"},
 		{"case", "advance", id, "--to", "OPINIONS", "--date", "2024-05-20"},
+		{"case", "opinion", id, "--from", "MIIT", "--position", "AGREE", "--date", "2024-05-27"},
 		{"case", "decide", id, "--outcome", "PASSED_WITH_COMMITMENTS", "--date", "2024-06-03", "--reason", "mitigated",
 			"--commitment", "PATCH_SLA:2025-12-31:Fix critical vulnerabilities within 30 days"},
 		{"case", "advance", id, "--to", "MONITORING", "--date", "2024-06-04"},
@@ -121,8 +122,11 @@ func TestCaseCLI(t *testing.T) {
 	if out := mustCLI(t, home, "case", "list"); !strings.Contains(out, "MONITORING") {
 		t.Errorf("list: %s", out)
 	}
-	if out := mustCLI(t, home, "audit", "verify"); !strings.Contains(out, "13 records") {
+	if out := mustCLI(t, home, "audit", "verify"); !strings.Contains(out, "14 records") {
 		t.Errorf("verify: %s", out)
+	}
+	if got := strings.TrimSpace(mustCLI(t, home, "case", "breach", id, "--commitment", "C1", "--reason", "late fix", "--date", "2024-07-01")); got != "CR-0002" {
+		t.Errorf("breach reopened as %q", got)
 	}
 	cp := filepath.Join(t.TempDir(), "ckpt")
 	if err := os.WriteFile(cp, []byte(mustCLI(t, home, "audit", "checkpoint")), 0o644); err != nil {

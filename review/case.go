@@ -207,3 +207,11 @@ func (c *Case) factor(id string) (*Factor, error) {
 func (c *Case) hasEvidence(sha string) bool {
 	return slices.ContainsFunc(c.Evidence, func(e Evidence) bool { return e.SHA256 == sha })
 }
+
+// checkOpen refuses changes to the record of a closed case.
+func checkOpen(c *Case, what string) error {
+	if c.State == StateClosed || c.State == StateClosedNoReview {
+		return fmt.Errorf("%w: case %s is %s; cannot %s", ErrInvalidTransition, c.ID, c.State, what)
+	}
+	return nil
+}

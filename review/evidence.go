@@ -92,6 +92,9 @@ func newEvidence(in EvidenceInput, sha string, size int64, actor string, now tim
 
 // attach adds e to c and links it to its factors.
 func attach(c *Case, e Evidence) error {
+	if err := checkOpen(c, "attach evidence"); err != nil {
+		return err
+	}
 	if c.hasEvidence(e.SHA256) {
 		return fmt.Errorf("case %s already holds evidence %s", c.ID, e.SHA256)
 	}

@@ -133,6 +133,9 @@ func contains(list []string, s string) bool {
 
 // assess records a reviewer assessment on c.
 func assess(c *Case, in AssessInput, actor string, now time.Time) error {
+	if err := checkOpen(c, "assess"); err != nil {
+		return err
+	}
 	f, err := c.factor(strings.ToUpper(in.Factor))
 	if err != nil {
 		return err
@@ -171,6 +174,9 @@ func assess(c *Case, in AssessInput, actor string, now time.Time) error {
 
 // propose records an automated proposal on c.
 func propose(c *Case, factorID string, p Proposal) error {
+	if err := checkOpen(c, "propose"); err != nil {
+		return err
+	}
 	f, err := c.factor(strings.ToUpper(factorID))
 	if err != nil {
 		return err

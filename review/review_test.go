@@ -294,6 +294,12 @@ func TestInvalidTransitions(t *testing.T) {
 	if _, err := s.Advance(ctx, c.ID, StateInitialReview, ev("2024-01-06", "")); !errors.Is(err, ErrInvalidTransition) {
 		t.Errorf("advance a closed case: %v", err)
 	}
+	if _, _, err := s.Attach(ctx, c.ID, strings.NewReader("late"), EvidenceInput{}, ev("", "")); !errors.Is(err, ErrInvalidTransition) {
+		t.Errorf("attach to a closed case: %v", err)
+	}
+	if _, err := s.Assess(ctx, c.ID, AssessInput{Factor: "F1", Likelihood: 1, Impact: 1, Confidence: "LOW", Rationale: "x"}, ev("", "")); !errors.Is(err, ErrInvalidTransition) {
+		t.Errorf("assess a closed case: %v", err)
+	}
 }
 
 func TestFactorsAndEvidence(t *testing.T) {

@@ -84,6 +84,11 @@ func TestCaseCLI(t *testing.T) {
 	if len(sha) != 64 {
 		t.Fatalf("attach printed %q", sha)
 	}
+	signals := filepath.Join(t.TempDir(), "signals.json")
+	if err := os.WriteFile(signals, []byte(`{"vulns_assessed":true,"kev":1,"components_total":4}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	steps = append([][]string{{"case", "propose", id, "--signals", signals, "--source", "scan"}}, steps...)
 	for _, s := range steps {
 		mustCLI(t, home, s...)
 	}
@@ -116,13 +121,16 @@ func TestCaseCLI(t *testing.T) {
 	if r.Factors[1].Assessment.Outcome != "OVERRIDDEN" || len(r.Factors[1].Proposal) == 0 || len(r.Factors[2].Evidence) != 1 {
 		t.Errorf("factors: %+v", r.Factors[:3])
 	}
+	if len(r.Factors[0].Proposal) == 0 {
+		t.Error("F1 proposal from signals missing")
+	}
 	if len(r.Deadlines) != 3 || r.Deadlines[0].Due != "2024-03-20" || r.Deadlines[1].Due != "2024-05-22" {
 		t.Errorf("deadlines: %+v", r.Deadlines)
 	}
 	if out := mustCLI(t, home, "case", "list"); !strings.Contains(out, "MONITORING") {
 		t.Errorf("list: %s", out)
 	}
-	if out := mustCLI(t, home, "audit", "verify"); !strings.Contains(out, "14 records") {
+	if out := mustCLI(t, home, "audit", "verify"); !strings.Contains(out, "15 records") {
 		t.Errorf("verify: %s", out)
 	}
 	if got := strings.TrimSpace(mustCLI(t, home, "case", "breach", id, "--commitment", "C1", "--reason", "late fix", "--date", "2024-07-01")); got != "CR-0002" {

@@ -49,9 +49,9 @@ type Deadline struct {
 	Basis string `json:"basis"`
 }
 
-// pausedOn reports whether working day d falls in a pause: after its From,
-// up to and including its To (or, for an open pause, up to today).
-func pausedOn(pauses []Pause, d, today string) bool {
+// pausedOn reports whether day d falls in a pause: after its From, up to
+// and including its To (for an open pause, any later day).
+func pausedOn(pauses []Pause, d string) bool {
 	for _, p := range pauses {
 		to := p.To
 		if to == "" {
@@ -65,7 +65,7 @@ func pausedOn(pauses []Pause, d, today string) bool {
 }
 
 // countWorking counts working days in (a, b] that are not paused.
-func countWorking(cal *calendar.Calendar, a, b time.Time, pauses []Pause, today string) (paused, counted int, err error) {
+func countWorking(cal *calendar.Calendar, a, b time.Time, pauses []Pause) (paused, counted int, err error) {
 	for d := a.AddDate(0, 0, 1); !d.After(b); d = d.AddDate(0, 0, 1) {
 		ok, err := cal.IsWorkingDay(d)
 		if err != nil {
@@ -74,7 +74,7 @@ func countWorking(cal *calendar.Calendar, a, b time.Time, pauses []Pause, today 
 		if !ok {
 			continue
 		}
-		if pausedOn(pauses, d.Format(calendar.DateLayout), today) {
+		if pausedOn(pauses, d.Format(calendar.DateLayout)) {
 			paused++
 		} else {
 			counted++
@@ -107,7 +107,7 @@ func StageDeadline(cal *calendar.Calendar, s Stage, today time.Time) (Deadline, 
 			return dl, fmt.Errorf("stage %s end: %w", s.State, err)
 		}
 	}
-	if dl.PausedWorkingDays, dl.Elapsed, err = countWorking(cal, start, until, s.Pauses, todayS); err != nil {
+	if dl.PausedWorkingDays, dl.Elapsed, err = countWorking(cal, start, until, s.Pauses); err != nil {
 		return dl, err
 	}
 	dl.Remaining = max(0, dl.TotalWorkingDays-dl.Elapsed)
@@ -118,7 +118,7 @@ func StageDeadline(cal *calendar.Calendar, s Stage, today time.Time) (Deadline, 
 		return dl, nil
 	}
 	due, err := cal.AddSkipping(start, dl.TotalWorkingDays, func(d time.Time) bool {
-		return pausedOn(s.Pauses, d.Format(calendar.DateLayout), todayS)
+		return pausedOn(s.Pauses, d.Format(calendar.DateLayout))
 	})
 	if err != nil {
 		return dl, fmt.Errorf("stage %s deadline: %w", s.State, err)

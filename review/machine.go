@@ -89,6 +89,8 @@ type Event struct {
 // effectiveDate validates ev.Date against the case history and today.
 func effectiveDate(c *Case, ev Event, now time.Time) (string, error) {
 	today := calendar.Day(now).Format(calendar.DateLayout)
+	// Dates are civil dates of the actor; UTC+14 is the furthest ahead.
+	latest := calendar.Day(now.Add(14 * time.Hour)).Format(calendar.DateLayout)
 	d := ev.Date
 	if d == "" {
 		d = today
@@ -98,7 +100,7 @@ func effectiveDate(c *Case, ev Event, now time.Time) (string, error) {
 		return "", err
 	}
 	d = t.Format(calendar.DateLayout)
-	if d > today {
+	if d > latest {
 		return "", fmt.Errorf("%w: date %s is in the future", ErrInvalidTransition, d)
 	}
 	if last := c.lastDate(); d < last {

@@ -139,7 +139,9 @@ func (s *Store) Create(ctx context.Context, c *review.Case, ch review.Change) er
 
 // Update implements review.Repo.
 func (s *Store) Update(ctx context.Context, c *review.Case, ch review.Change) error {
+	base := c.Version
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		c.Version = base
 		var version int
 		err := tx.QueryRowContext(ctx, `SELECT version FROM cases WHERE id = ?`, c.ID).Scan(&version)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -163,7 +165,7 @@ func (s *Store) Update(ctx context.Context, c *review.Case, ch review.Change) er
 		return s.appendAudit(ctx, tx, c.ID, sum, ch)
 	})
 	if err != nil {
-		c.Version = max(1, c.Version-1)
+		c.Version = base
 	}
 	return err
 }

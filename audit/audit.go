@@ -168,6 +168,8 @@ type Result struct {
 	Records     int
 	Checkpoints int
 	Root        []byte
+	// Evidence counts evidence files re-hashed by the caller, if any.
+	Evidence int
 }
 
 // ErrTampered is wrapped by every Verify error that indicates the log does

@@ -45,7 +45,7 @@ func newAuditVerifyCmd(g *globals) *cobra.Command {
 		Short: "Verify the audit log against its signed checkpoints (exit 1 if tampered)",
 		Long: `Recompute the Merkle tree of the audit log and check every signed checkpoint,
 then check that every stored case is the state its latest audit record
-recorded. Any modified, deleted, inserted or reordered record fails with exit
+recorded and that every evidence file still has its SHA-256. Any modified, deleted, inserted or reordered record fails with exit
 code 1. Give checkpoints published elsewhere (assay audit checkpoint) with
 --checkpoint to also detect truncation of the log together with its latest
 checkpoints.`,
@@ -62,14 +62,21 @@ checkpoints.`,
 				extra = append(extra, b)
 			}
 			res, err := st.Verify(cmd.Context(), extra)
+			if err == nil {
+				home, herr := g.homeDir()
+				if herr != nil {
+					return herr
+				}
+				res.Evidence, err = st.VerifyEvidence(cmd.Context(), store.Blobs{Dir: store.EvidenceDir(home)})
+			}
 			if errors.Is(err, audit.ErrTampered) {
 				return &policyError{msg: err.Error()}
 			}
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "audit log verified: %d records, %d checkpoints, root %s\n",
-				res.Records, res.Checkpoints, base64.StdEncoding.EncodeToString(res.Root))
+			fmt.Fprintf(cmd.OutOrStdout(), "audit log verified: %d records, %d checkpoints, %d evidence items, root %s\n",
+				res.Records, res.Checkpoints, res.Evidence, base64.StdEncoding.EncodeToString(res.Root))
 			return nil
 		}),
 	}

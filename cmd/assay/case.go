@@ -56,17 +56,20 @@ type eventFlags struct {
 }
 
 func (f *eventFlags) register(cmd *cobra.Command, reasonHelp string) {
-	def := os.Getenv("USER")
-	if def == "" {
-		def = "cli"
-	}
-	cmd.Flags().StringVar(&f.actor, "actor", def, "who makes the change (recorded in the audit log)")
+	cmd.Flags().StringVar(&f.actor, "actor", "", "who makes the change, recorded in the audit log (default $USER, else \"cli\")")
 	cmd.Flags().StringVar(&f.reason, "reason", "", reasonHelp)
 	cmd.Flags().StringVar(&f.date, "date", "", "effective date YYYY-MM-DD, the clock basis (default today; not before the previous transition, not in the future)")
 }
 
 func (f *eventFlags) event() review.Event {
-	return review.Event{Actor: f.actor, Reason: f.reason, Date: f.date}
+	actor := f.actor
+	if actor == "" {
+		actor = os.Getenv("USER")
+	}
+	if actor == "" {
+		actor = "cli"
+	}
+	return review.Event{Actor: actor, Reason: f.reason, Date: f.date}
 }
 
 // printCase prints a case summary, or with --format json the full report.
@@ -138,7 +141,8 @@ with "assay calendar update"). Every change is recorded in the audit log.`,
 	cmd.AddCommand(newCaseCreateCmd(g), newCaseListCmd(g), newCaseShowCmd(g, "show", "Show a case with its deadlines, factors and history", "text"),
 		newCaseShowCmd(g, "report", "Print the whole case (--format json: schema assay.case/v1)", "json"),
 		newCaseSubmitCmd(g), newCaseAcceptCmd(g), newCaseAdvanceCmd(g), newCasePauseCmd(g), newCaseResumeCmd(g),
-		newCaseAttachCmd(g), newCaseProposeCmd(g), newCaseAssessCmd(g), newCaseOpinionCmd(g), newCaseDecideCmd(g), newCaseBreachCmd(g))
+		newCaseAttachCmd(g), newCaseProposeCmd(g), newCaseAssessCmd(g), newCaseOpinionCmd(g), newCaseDecideCmd(g), newCaseBreachCmd(g),
+		newCaseRestrictionsCmd(g))
 	return cmd
 }
 
@@ -324,4 +328,40 @@ func newCasePauseCmd(g *globals) *cobra.Command {
 
 func newCaseResumeCmd(g *globals) *cobra.Command {
 	return simpleCaseAction(g, "resume ID", "Resume a paused clock (materials received on --date)", "optional note", (*review.Service).Resume)
+}
+
+func newCaseRestrictionsCmd(g *globals) *cobra.Command {
+	var format string
+	cmd := &cobra.Command{
+		Use:   "restrictions",
+		Short: "List the restricted entries created by NOT_PASSED decisions (for screenings)",
+		Args:  cobra.NoArgs,
+		RunE: withReview(g, func(cmd *cobra.Command, _ []string, svc *review.Service) error {
+			rs, err := svc.Restrictions(cmd.Context())
+			if err != nil {
+				return err
+			}
+			out := cmd.OutOrStdout()
+			if format == "json" {
+				if rs == nil {
+					rs = []review.Restriction{}
+				}
+				enc := json.NewEncoder(out)
+				enc.SetIndent("", "  ")
+				return enc.Encode(map[string]any{"schema": "assay.restrictions/v1", "restrictions": rs})
+			}
+			tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "CASE\tEFFECTIVE\tSCOPE\tVENDOR\tPRODUCTS")
+			for _, r := range rs {
+				var names []string
+				for _, p := range r.Products {
+					names = append(names, p.Name)
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.CaseID, r.Effective, r.ScopeKind, r.Vendor, strings.Join(names, ", "))
+			}
+			return tw.Flush()
+		}),
+	}
+	cmd.Flags().StringVar(&format, "format", "text", "output: text or json (assay.restrictions/v1)")
+	return cmd
 }

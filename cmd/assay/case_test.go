@@ -141,6 +141,20 @@ func TestCaseCLI(t *testing.T) {
 		t.Fatal(err)
 	}
 	mustCLI(t, home, "audit", "verify", "--checkpoint", cp)
+	if out := mustCLI(t, home, "case", "restrictions", "--format", "json"); !strings.Contains(out, `"schema": "assay.restrictions/v1"`) {
+		t.Errorf("restrictions: %s", out)
+	}
+	// Changing an evidence file behind the store's back fails verification.
+	blob := filepath.Join(home, "evidence", "sha256", sha[:2], sha)
+	if err := os.Chmod(blob, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(blob, []byte("forged answers"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := reviewCLI(t, home, "audit", "verify"); !errors.As(err, new(*policyError)) {
+		t.Errorf("tampered evidence: err = %v, want a policy failure", err)
+	}
 	other := t.TempDir()
 	mustCLI(t, other, "case", "create", "--trigger", "APPLICATION", "--vendor", "X")
 	_, err := reviewCLI(t, other, "audit", "verify", "--checkpoint", cp)

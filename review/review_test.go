@@ -429,3 +429,25 @@ func TestConflictRetry(t *testing.T) {
 		t.Errorf("%d proposals, version %d, %d changes: a lost update", n, got.Version, len(repo.changes))
 	}
 }
+
+func TestCreateValidation(t *testing.T) {
+	ctx := context.Background()
+	s, _ := newService(t)
+	for name, in := range map[string]CreateInput{
+		"no vendor":        {Trigger: TriggerApplication, Event: ev("", "")},
+		"no actor":         {Trigger: TriggerApplication, Scope: Scope{Vendor: "V"}},
+		"bad trigger":      {Trigger: "LISTING", Scope: Scope{Vendor: "V"}, Event: ev("", "")},
+		"bad scope":        {Trigger: TriggerApplication, Scope: Scope{Vendor: "V", Kind: "ALL"}, Event: ev("", "")},
+		"unknown calendar": {Trigger: TriggerApplication, Calendar: "xx", Scope: Scope{Vendor: "V"}, Event: ev("", "")},
+	} {
+		if _, err := s.Create(ctx, in); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+	// A clock running past the calendar's data reports why it has no due date.
+	c := must(s.Create(ctx, CreateInput{Trigger: TriggerExOfficio, Scope: Scope{Vendor: "V"}, Event: ev("2026-11-20", "")}))(t)
+	r := must(s.Report(ctx, c.ID))(t)
+	if !strings.Contains(r.DeadlinesError, "no data for 2027") {
+		t.Errorf("deadlines error %q", r.DeadlinesError)
+	}
+}

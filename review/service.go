@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -100,6 +101,9 @@ func (s *Service) Create(ctx context.Context, in CreateInput) (*Case, error) {
 	}
 	if in.Calendar == "" {
 		in.Calendar = "cn"
+	}
+	if !slices.Contains(calendar.Names(), in.Calendar) {
+		return nil, fmt.Errorf("create: unknown calendar %q (known: %s)", in.Calendar, strings.Join(calendar.Names(), ", "))
 	}
 	c := &Case{Title: in.Title, Trigger: in.Trigger, Scope: in.Scope, Calendar: in.Calendar, Reopens: in.Reopens,
 		Created: s.now(), CreatedBy: in.Event.Actor, Factors: newFactors()}

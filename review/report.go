@@ -6,6 +6,8 @@ import (
 	"io"
 	"strings"
 	"time"
+
+	"github.com/assayhq/assay/calendar"
 )
 
 // ReportSchema is the schema of the case JSON report.
@@ -25,6 +27,31 @@ type Report struct {
 	DeadlinesError string `json:"deadlines_error,omitempty"`
 	// ElapsedWorkingDays sums the working days the clocked stages used.
 	ElapsedWorkingDays int `json:"elapsed_working_days"`
+	// Commitments is the monitoring view of the decision's commitments.
+	Commitments []CommitmentStatus `json:"commitments,omitempty"`
+}
+
+// CommitmentStatus is a derived monitoring status of one commitment.
+type CommitmentStatus struct {
+	ID     string `json:"id"`
+	Type   string `json:"type"`
+	Due    string `json:"due,omitempty"`
+	Status string `json:"status"`
+	// Overdue is true for an OPEN commitment whose due date has passed.
+	Overdue bool `json:"overdue"`
+}
+
+// commitmentStatuses derives the monitoring view on the given day.
+func commitmentStatuses(c *Case, today string) []CommitmentStatus {
+	if c.Decision == nil {
+		return nil
+	}
+	var out []CommitmentStatus
+	for _, cm := range c.Decision.Commitments {
+		out = append(out, CommitmentStatus{ID: cm.ID, Type: cm.Type, Due: cm.Due, Status: cm.Status,
+			Overdue: cm.Status == CommitmentOpen && cm.Due != "" && cm.Due < today})
+	}
+	return out
 }
 
 // Report builds the report of a case as of now.
@@ -34,7 +61,8 @@ func (s *Service) Report(ctx context.Context, id string) (*Report, error) {
 		return nil, err
 	}
 	now := s.now()
-	r := &Report{Schema: ReportSchema, GeneratedAt: now, Case: c, Paused: c.Paused(), Deadlines: []Deadline{}}
+	r := &Report{Schema: ReportSchema, GeneratedAt: now, Case: c, Paused: c.Paused(), Deadlines: []Deadline{},
+		Commitments: commitmentStatuses(c, calendar.Day(now).Format(calendar.DateLayout))}
 	if len(c.Stages) == 0 {
 		return r, nil
 	}

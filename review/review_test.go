@@ -246,6 +246,9 @@ func TestApplicationPathWithPauseAndExtension(t *testing.T) {
 		t.Errorf("close with live commitments: %v", err)
 	}
 	must(s.Advance(ctx, c.ID, StateMonitoring, ev("2024-09-03", "")))(t)
+	if r := must(s.Report(ctx, c.ID))(t); len(r.Commitments) != 1 || !r.Commitments[0].Overdue {
+		t.Errorf("commitment due 2025-12-31 not overdue on 2026-11-23: %+v", r.Commitments)
+	}
 	if got := len(c.Transitions); got < 10 {
 		t.Errorf("%d transitions recorded", got)
 	}

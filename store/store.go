@@ -2,11 +2,13 @@
 // evidence content.
 //
 // The embedded default is SQLite (modernc.org/sqlite, pure Go) in WAL mode
-// at <home>/assay.db, with schema migrations applied by goose from embedded
-// SQL files. Store implements review.Repo, the narrow interface the review
-// logic depends on, so another database (PostgreSQL) can be added as a
-// second implementation without touching the review package. Every case
-// change and its audit record are written in one transaction.
+// at <home>/assay.db; PostgreSQL (pgx) is the alternative for deployments
+// that share one database. Schema migrations are applied by goose from
+// embedded SQL files, one directory per dialect. Store implements
+// review.Repo, the narrow interface the review logic depends on. Every case
+// change and its audit record are written in one transaction, and writers
+// are serialised (SQLite: BEGIN IMMEDIATE; PostgreSQL: a table lock) so the
+// audit log stays a single append-only sequence.
 package store
 
 import (
@@ -23,8 +25,10 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
+	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx"
 	"github.com/pressly/goose/v3"
 	_ "modernc.org/sqlite" // database/sql driver "sqlite"
 
@@ -32,8 +36,24 @@ import (
 	"github.com/assayhq/assay/review"
 )
 
-//go:embed migrations/*.sql
+//go:embed migrations/sqlite/*.sql migrations/postgres/*.sql
 var migrations embed.FS
+
+// dialect holds what differs between the supported databases.
+type dialect struct {
+	goose      goose.Dialect
+	migrations string
+	// numbered placeholders ($1, $2, …) instead of ?
+	numbered bool
+	// lockWriters runs first in every write transaction.
+	lockWriters string
+}
+
+var (
+	sqliteDialect   = dialect{goose: goose.DialectSQLite3, migrations: "migrations/sqlite"}
+	postgresDialect = dialect{goose: goose.DialectPostgres, migrations: "migrations/postgres", numbered: true,
+		lockWriters: "LOCK TABLE audit_checkpoints IN EXCLUSIVE MODE"}
+)
 
 // DBFile is the database file name inside the data directory.
 const DBFile = "assay.db"
@@ -45,6 +65,7 @@ const BusyTimeout = 5 * time.Second
 type Store struct {
 	db   *sql.DB
 	keys *audit.Keys
+	d    dialect
 }
 
 var _ review.Repo = (*Store)(nil)
@@ -76,19 +97,72 @@ func OpenSQLite(ctx context.Context, path string, keys *audit.Keys) (*Store, err
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	if err := migrate(ctx, db); err != nil {
+	if err := migrate(ctx, db, sqliteDialect); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("migrate %s: %w", path, err)
 	}
-	return &Store{db: db, keys: keys}, nil
+	return &Store{db: db, keys: keys, d: sqliteDialect}, nil
 }
 
-func migrate(ctx context.Context, db *sql.DB) error {
-	sub, err := fs.Sub(migrations, "migrations")
+// OpenPostgres opens the PostgreSQL database at dsn (a postgres:// URL or
+// key=value string) and migrates it to the latest schema.
+func OpenPostgres(ctx context.Context, dsn string, keys *audit.Keys) (*Store, error) {
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open postgres: %w", err)
+	}
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("connect postgres: %w", err)
+	}
+	if err := migrate(ctx, db, postgresDialect); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("migrate postgres: %w", err)
+	}
+	return &Store{db: db, keys: keys, d: postgresDialect}, nil
+}
+
+// OpenURL opens PostgreSQL when databaseURL is a postgres:// or
+// postgresql:// URL, else the embedded SQLite store in home. The audit keys
+// always live in home.
+func OpenURL(ctx context.Context, home, databaseURL string) (*Store, error) {
+	if !strings.HasPrefix(databaseURL, "postgres://") && !strings.HasPrefix(databaseURL, "postgresql://") {
+		if databaseURL != "" {
+			return nil, fmt.Errorf("database URL %q: only postgres:// URLs are supported", databaseURL)
+		}
+		return Open(ctx, home)
+	}
+	keys, err := audit.LoadOrCreateKeys(home)
+	if err != nil {
+		return nil, fmt.Errorf("open store: %w", err)
+	}
+	return OpenPostgres(ctx, databaseURL, keys)
+}
+
+// q adapts a query written with ? placeholders to the dialect.
+func (s *Store) q(query string) string {
+	if !s.d.numbered {
+		return query
+	}
+	var b strings.Builder
+	n := 0
+	for _, r := range query {
+		if r == '?' {
+			n++
+			fmt.Fprintf(&b, "$%d", n)
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+func migrate(ctx context.Context, db *sql.DB, d dialect) error {
+	sub, err := fs.Sub(migrations, d.migrations)
 	if err != nil {
 		return err
 	}
-	p, err := goose.NewProvider(goose.DialectSQLite3, db, sub)
+	p, err := goose.NewProvider(d.goose, db, sub)
 	if err != nil {
 		return err
 	}
@@ -118,7 +192,7 @@ func docOf(c *review.Case) (string, string, error) {
 func (s *Store) Create(ctx context.Context, c *review.Case, ch review.Change) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		var num int64
-		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(num), 0) + 1 FROM cases`).Scan(&num); err != nil {
+		if err := tx.QueryRowContext(ctx, s.q(`SELECT COALESCE(MAX(num), 0) + 1 FROM cases`)).Scan(&num); err != nil {
 			return fmt.Errorf("next case number: %w", err)
 		}
 		c.ID = fmt.Sprintf("CR-%04d", num)
@@ -129,7 +203,7 @@ func (s *Store) Create(ctx context.Context, c *review.Case, ch review.Change) er
 		}
 		now := ch.At.UTC().Format(time.RFC3339Nano)
 		if _, err := tx.ExecContext(ctx,
-			`INSERT INTO cases (num, id, state, version, doc, doc_sha256, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			s.q(`INSERT INTO cases (num, id, state, version, doc, doc_sha256, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
 			num, c.ID, string(c.State), c.Version, doc, sum, now, now); err != nil {
 			return fmt.Errorf("insert case %s: %w", c.ID, err)
 		}
@@ -143,7 +217,7 @@ func (s *Store) Update(ctx context.Context, c *review.Case, ch review.Change) er
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		c.Version = base
 		var version int
-		err := tx.QueryRowContext(ctx, `SELECT version FROM cases WHERE id = ?`, c.ID).Scan(&version)
+		err := tx.QueryRowContext(ctx, s.q(`SELECT version FROM cases WHERE id = ?`), c.ID).Scan(&version)
 		if errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("%s: %w", c.ID, review.ErrNotFound)
 		}
@@ -158,7 +232,7 @@ func (s *Store) Update(ctx context.Context, c *review.Case, ch review.Change) er
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE cases SET state = ?, version = ?, doc = ?, doc_sha256 = ?, updated_at = ? WHERE id = ?`,
+		if _, err := tx.ExecContext(ctx, s.q(`UPDATE cases SET state = ?, version = ?, doc = ?, doc_sha256 = ?, updated_at = ? WHERE id = ?`),
 			string(c.State), c.Version, doc, sum, ch.At.UTC().Format(time.RFC3339Nano), c.ID); err != nil {
 			return fmt.Errorf("update case %s: %w", c.ID, err)
 		}
@@ -173,7 +247,7 @@ func (s *Store) Update(ctx context.Context, c *review.Case, ch review.Change) er
 // Get implements review.Repo.
 func (s *Store) Get(ctx context.Context, id string) (*review.Case, error) {
 	var doc string
-	err := s.db.QueryRowContext(ctx, `SELECT doc FROM cases WHERE id = ?`, id).Scan(&doc)
+	err := s.db.QueryRowContext(ctx, s.q(`SELECT doc FROM cases WHERE id = ?`), id).Scan(&doc)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("%s: %w", id, review.ErrNotFound)
 	}
@@ -193,7 +267,7 @@ func decodeCase(id, doc string) (*review.Case, error) {
 
 // List implements review.Repo.
 func (s *Store) List(ctx context.Context) ([]*review.Case, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, doc FROM cases ORDER BY num`)
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT id, doc FROM cases ORDER BY num`))
 	if err != nil {
 		return nil, fmt.Errorf("list cases: %w", err)
 	}
@@ -218,6 +292,12 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
+	if s.d.lockWriters != "" {
+		if _, err := tx.ExecContext(ctx, s.d.lockWriters); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("lock: %w", err)
+		}
+	}
 	if err := fn(tx); err != nil {
 		tx.Rollback()
 		return err
@@ -230,7 +310,7 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 
 // appendAudit appends one record for ch and a signed checkpoint.
 func (s *Store) appendAudit(ctx context.Context, tx *sql.Tx, subject, stateSHA string, ch review.Change) error {
-	tree, err := loadTree(ctx, tx)
+	tree, err := s.loadTree(ctx, tx)
 	if err != nil {
 		return err
 	}
@@ -245,7 +325,7 @@ func (s *Store) appendAudit(ctx context.Context, tx *sql.Tx, subject, stateSHA s
 	if err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO audit_log (seq, subject, entry) VALUES (?, ?, ?)`, rec.Seq, subject, string(leaf)); err != nil {
+	if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO audit_log (seq, subject, entry) VALUES (?, ?, ?)`), rec.Seq, subject, string(leaf)); err != nil {
 		return fmt.Errorf("append audit record %d: %w", rec.Seq, err)
 	}
 	if err := tree.Append(leaf); err != nil {
@@ -263,17 +343,17 @@ func (s *Store) appendAudit(ctx context.Context, tx *sql.Tx, subject, stateSHA s
 	if err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO audit_checkpoints (size, note, tree) VALUES (?, ?, ?)`,
+	if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO audit_checkpoints (size, note, tree) VALUES (?, ?, ?)`),
 		tree.Size(), string(signed), string(hashes)); err != nil {
 		return fmt.Errorf("store audit checkpoint %d: %w", tree.Size(), err)
 	}
 	return nil
 }
 
-func loadTree(ctx context.Context, tx *sql.Tx) (*audit.Tree, error) {
+func (s *Store) loadTree(ctx context.Context, tx *sql.Tx) (*audit.Tree, error) {
 	var size uint64
 	var tree string
-	err := tx.QueryRowContext(ctx, `SELECT size, tree FROM audit_checkpoints ORDER BY size DESC LIMIT 1`).Scan(&size, &tree)
+	err := tx.QueryRowContext(ctx, s.q(`SELECT size, tree FROM audit_checkpoints ORDER BY size DESC LIMIT 1`)).Scan(&size, &tree)
 	if errors.Is(err, sql.ErrNoRows) {
 		return audit.NewTree(), nil
 	}
@@ -291,7 +371,7 @@ func loadTree(ctx context.Context, tx *sql.Tx) (*audit.Tree, error) {
 // is empty), for publishing outside the store.
 func (s *Store) LatestCheckpoint(ctx context.Context) ([]byte, error) {
 	var note string
-	err := s.db.QueryRowContext(ctx, `SELECT note FROM audit_checkpoints ORDER BY size DESC LIMIT 1`).Scan(&note)
+	err := s.db.QueryRowContext(ctx, s.q(`SELECT note FROM audit_checkpoints ORDER BY size DESC LIMIT 1`)).Scan(&note)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
@@ -325,7 +405,7 @@ func (s *Store) Verify(ctx context.Context, extra [][]byte) (audit.Result, error
 		}
 		latest[r.Subject] = r.StateSHA256
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT id, doc FROM cases ORDER BY num`)
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT id, doc FROM cases ORDER BY num`))
 	if err != nil {
 		return res, fmt.Errorf("read cases: %w", err)
 	}
@@ -351,7 +431,7 @@ func (s *Store) Verify(ctx context.Context, extra [][]byte) (audit.Result, error
 }
 
 func (s *Store) column(ctx context.Context, query string) ([][]byte, error) {
-	rows, err := s.db.QueryContext(ctx, query)
+	rows, err := s.db.QueryContext(ctx, s.q(query))
 	if err != nil {
 		return nil, fmt.Errorf("read audit log: %w", err)
 	}
@@ -370,7 +450,7 @@ func (s *Store) column(ctx context.Context, query string) ([][]byte, error) {
 // Records returns the audit log entries, optionally only those of one
 // subject (a case ID).
 func (s *Store) Records(ctx context.Context, subject string) ([]audit.Record, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT entry FROM audit_log WHERE ? = '' OR subject = ? ORDER BY seq`, subject, subject)
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT entry FROM audit_log WHERE ? = '' OR subject = ? ORDER BY seq`), subject, subject)
 	if err != nil {
 		return nil, fmt.Errorf("read audit log: %w", err)
 	}

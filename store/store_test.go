@@ -2,7 +2,10 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
+	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -14,13 +17,67 @@ import (
 	"github.com/assayhq/assay/review"
 )
 
-func openTest(t *testing.T) (*Store, *review.Service, string) {
+// backends lists the databases the store tests run against: SQLite
+// always, PostgreSQL when $ASSAY_TEST_POSTGRES names a server (a
+// postgres:// URL; each test gets its own schema).
+func backends(t *testing.T) []string {
+	if os.Getenv("ASSAY_TEST_POSTGRES") != "" {
+		return []string{"sqlite", "postgres"}
+	}
+	return []string{"sqlite"}
+}
+
+// forEachBackend runs fn once per backend as a subtest.
+func forEachBackend(t *testing.T, fn func(t *testing.T, backend string)) {
+	for _, b := range backends(t) {
+		t.Run(b, func(t *testing.T) { fn(t, b) })
+	}
+}
+
+// openBackend opens a fresh store of the given backend with its data
+// directory home.
+func openBackend(t testing.TB, backend, home string) *Store {
 	t.Helper()
-	home := t.TempDir()
-	st, err := Open(context.Background(), home)
+	ctx := context.Background()
+	if backend == "sqlite" {
+		st, err := Open(ctx, home)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st
+	}
+	admin := os.Getenv("ASSAY_TEST_POSTGRES")
+	db, err := sql.Open("pgx", admin)
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer db.Close()
+	schema := fmt.Sprintf("assay_test_%d", time.Now().UnixNano())
+	if _, err := db.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		db, err := sql.Open("pgx", admin)
+		if err == nil {
+			db.ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
+			db.Close()
+		}
+	})
+	sep := "?"
+	if strings.Contains(admin, "?") {
+		sep = "&"
+	}
+	st, err := OpenURL(ctx, home, admin+sep+"search_path="+schema)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+func openTest(t *testing.T, backend string) (*Store, *review.Service, string) {
+	t.Helper()
+	home := t.TempDir()
+	st := openBackend(t, backend, home)
 	t.Cleanup(func() { st.Close() })
 	svc := &review.Service{Repo: st, Blobs: Blobs{Dir: EvidenceDir(home)},
 		Calendars: func(name string) (*calendar.Calendar, error) { return calendar.Load("", name) }}
@@ -57,9 +114,11 @@ func populate(t *testing.T, svc *review.Service) *review.Case {
 	return c
 }
 
-func TestRoundTripAndAudit(t *testing.T) {
+func TestRoundTripAndAudit(t *testing.T) { forEachBackend(t, testRoundTripAndAudit) }
+
+func testRoundTripAndAudit(t *testing.T, backend string) {
 	ctx := context.Background()
-	st, svc, home := openTest(t)
+	st, svc, home := openTest(t, backend)
 	c := populate(t, svc)
 	got, err := svc.Get(ctx, c.ID)
 	if err != nil {
@@ -86,6 +145,9 @@ func TestRoundTripAndAudit(t *testing.T) {
 		t.Errorf("missing case: %v", err)
 	}
 	// Reopening keeps the data and the keys.
+	if backend != "sqlite" {
+		return
+	}
 	st.Close()
 	st2, err := Open(ctx, home)
 	if err != nil {
@@ -97,9 +159,11 @@ func TestRoundTripAndAudit(t *testing.T) {
 	}
 }
 
-func TestConflict(t *testing.T) {
+func TestConflict(t *testing.T) { forEachBackend(t, testConflict) }
+
+func testConflict(t *testing.T, backend string) {
 	ctx := context.Background()
-	st, svc, _ := openTest(t)
+	st, svc, _ := openTest(t, backend)
 	c := populate(t, svc)
 	stale, _ := st.Get(ctx, c.ID)
 	if _, err := svc.Advance(ctx, c.ID, review.StateInitialReview, ev("2025-01-10", "")); err != nil {
@@ -111,9 +175,11 @@ func TestConflict(t *testing.T) {
 	}
 }
 
-func TestConcurrentWriters(t *testing.T) {
+func TestConcurrentWriters(t *testing.T) { forEachBackend(t, testConcurrentWriters) }
+
+func testConcurrentWriters(t *testing.T, backend string) {
 	ctx := context.Background()
-	st, svc, _ := openTest(t)
+	st, svc, _ := openTest(t, backend)
 	var wg sync.WaitGroup
 	errs := make(chan error, 8)
 	for range 8 {
@@ -137,6 +203,10 @@ func TestConcurrentWriters(t *testing.T) {
 // TestVerifyDetectsDatabaseTampering edits the database behind the store's
 // back in each way an attacker could and requires Verify to notice.
 func TestVerifyDetectsDatabaseTampering(t *testing.T) {
+	forEachBackend(t, testVerifyDetectsDatabaseTampering)
+}
+
+func testVerifyDetectsDatabaseTampering(t *testing.T, backend string) {
 	tamper := map[string]string{
 		"modify a record":       `UPDATE audit_log SET entry = replace(entry, '"tester"', '"mallory"') WHERE seq = 3`,
 		"delete a record":       `DELETE FROM audit_log WHERE seq = 2`,
@@ -150,7 +220,7 @@ func TestVerifyDetectsDatabaseTampering(t *testing.T) {
 	for name, stmt := range tamper {
 		t.Run(name, func(t *testing.T) {
 			ctx := context.Background()
-			st, svc, _ := openTest(t)
+			st, svc, _ := openTest(t, backend)
 			populate(t, svc)
 			published, err := st.LatestCheckpoint(ctx)
 			if err != nil {
@@ -184,11 +254,7 @@ func TestMigrationsIdempotent(t *testing.T) {
 
 func BenchmarkUpdate(b *testing.B) {
 	ctx := context.Background()
-	home := b.TempDir()
-	st, err := Open(ctx, home)
-	if err != nil {
-		b.Fatal(err)
-	}
+	st := openBackend(b, "sqlite", b.TempDir())
 	defer st.Close()
 	svc := &review.Service{Repo: st, Calendars: func(name string) (*calendar.Calendar, error) { return calendar.Load("", name) }}
 	c, err := svc.Create(ctx, review.CreateInput{Trigger: review.TriggerExOfficio, Calendar: "us", Scope: review.Scope{Vendor: "V"}, Event: ev("", "")})

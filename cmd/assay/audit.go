@@ -29,7 +29,7 @@ func withStore(g *globals, run func(cmd *cobra.Command, args []string, st *store
 		if err != nil {
 			return err
 		}
-		st, err := store.Open(cmd.Context(), home)
+		st, err := store.OpenURL(cmd.Context(), home, os.Getenv("ASSAY_DATABASE_URL"))
 		if err != nil {
 			return err
 		}

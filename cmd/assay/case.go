@@ -17,14 +17,15 @@ import (
 	"github.com/assayhq/assay/store"
 )
 
-// openReview opens the store in the data directory and the review service
+// openReview opens the store (SQLite in the data directory, or PostgreSQL
+// when $ASSAY_DATABASE_URL is a postgres:// URL) and the review service
 // over it. The caller closes the store.
 func openReview(ctx context.Context, g *globals) (*review.Service, *store.Store, error) {
 	home, err := g.homeDir()
 	if err != nil {
 		return nil, nil, err
 	}
-	st, err := store.Open(ctx, home)
+	st, err := store.OpenURL(ctx, home, os.Getenv("ASSAY_DATABASE_URL"))
 	if err != nil {
 		return nil, nil, err
 	}

@@ -7,19 +7,20 @@ import (
 	"time"
 )
 
-// Evidence types (review-model §6).
+// EvidenceTypes lists the evidence types (review-model §6).
 func EvidenceTypes() []string {
 	return []string{"SBOM", "VEX", "SCAN", "FIRMWARE_ANALYSIS", "SUPPLIER_PROFILE", "QUESTIONNAIRE",
 		"CERTIFICATE", "TEST_REPORT", "PENTEST", "SOURCE_AUDIT", "OWNERSHIP", "APPLICATION", "OTHER"}
 }
 
-// Confidentiality classes (Art. 17: trade secrets, personal information and
-// unpublished submitted materials stay confidential).
+// ConfidentialityClasses lists the confidentiality classes (Art. 17: trade
+// secrets, personal information and unpublished submitted materials stay
+// confidential).
 func ConfidentialityClasses() []string {
 	return []string{"PUBLIC", "INTERNAL", "CONFIDENTIAL", "TRADE_SECRET", "PERSONAL_INFORMATION"}
 }
 
-// ConsentScopes are the uses the supplier consented to (Art. 17: no use
+// ConsentScopes lists the uses a supplier can consent to (Art. 17: no use
 // outside the review without the supplier's consent).
 func ConsentScopes() []string {
 	return []string{"THIS_REVIEW", "REVIEW_AND_MONITORING", "MEMBER_UNITS", "PUBLIC"}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -22,8 +21,8 @@ func newAuditCmd(g *globals) *cobra.Command {
 	return cmd
 }
 
-// withStore wraps a command body with the open store.
-func withStore(g *globals, run func(cmd *cobra.Command, args []string, st *store.Store) error) func(*cobra.Command, []string) error {
+// withReviewStore wraps a command body with the open store.
+func withReviewStore(g *globals, run func(cmd *cobra.Command, args []string, st *store.Store) error) func(*cobra.Command, []string) error {
 	return func(cmd *cobra.Command, args []string) error {
 		home, err := g.homeDir()
 		if err != nil {
@@ -52,7 +51,7 @@ checkpoints.`,
 		Example: `  assay audit checkpoint > published.ckpt
   assay audit verify --checkpoint published.ckpt`,
 		Args: cobra.NoArgs,
-		RunE: withStore(g, func(cmd *cobra.Command, _ []string, st *store.Store) error {
+		RunE: withReviewStore(g, func(cmd *cobra.Command, _ []string, st *store.Store) error {
 			var extra [][]byte
 			for _, p := range checkpoints {
 				b, err := os.ReadFile(p)
@@ -89,7 +88,7 @@ func newAuditCheckpointCmd(g *globals) *cobra.Command {
 		Use:   "checkpoint",
 		Short: "Print the latest signed checkpoint, to publish outside the store",
 		Args:  cobra.NoArgs,
-		RunE: withStore(g, func(cmd *cobra.Command, _ []string, st *store.Store) error {
+		RunE: withReviewStore(g, func(cmd *cobra.Command, _ []string, st *store.Store) error {
 			cp, err := st.LatestCheckpoint(cmd.Context())
 			if err != nil {
 				return err
@@ -110,7 +109,7 @@ func newAuditLogCmd(g *globals) *cobra.Command {
 		Short:   "Print audit records (all, or one case's with --case)",
 		Example: "  assay audit log --case CR-0001",
 		Args:    cobra.NoArgs,
-		RunE: withStore(g, func(cmd *cobra.Command, _ []string, st *store.Store) error {
+		RunE: withReviewStore(g, func(cmd *cobra.Command, _ []string, st *store.Store) error {
 			recs, err := st.Records(cmd.Context(), subject)
 			if err != nil {
 				return err
@@ -120,9 +119,7 @@ func newAuditLogCmd(g *globals) *cobra.Command {
 				if recs == nil {
 					recs = []audit.Record{}
 				}
-				enc := json.NewEncoder(out)
-				enc.SetIndent("", "  ")
-				return enc.Encode(map[string]any{"schema": "assay.audit-log/v1", "records": recs})
+				return writeReviewJSON(out, map[string]any{"schema": "assay.audit-log/v1", "records": recs})
 			}
 			for _, r := range recs {
 				fmt.Fprintf(out, "%6d  %s  %-8s %-16s %s", r.Seq, r.Time, r.Subject, r.Action, r.Actor)

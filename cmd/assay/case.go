@@ -73,6 +73,13 @@ func (f *eventFlags) event() review.Event {
 	return review.Event{Actor: actor, Reason: f.reason, Date: f.date}
 }
 
+// writeReviewJSON writes v as indented JSON.
+func writeReviewJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
 // printCase prints a case summary, or with --format json the full report.
 func printCase(ctx context.Context, w io.Writer, svc *review.Service, id, format string) error {
 	r, err := svc.Report(ctx, id)
@@ -81,9 +88,7 @@ func printCase(ctx context.Context, w io.Writer, svc *review.Service, id, format
 	}
 	switch format {
 	case "json":
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(r)
+		return writeReviewJSON(w, r)
 	case "text", "":
 		return r.WriteText(w)
 	}
@@ -234,9 +239,7 @@ func newCaseListCmd(g *globals) *cobra.Command {
 			}
 			out := cmd.OutOrStdout()
 			if format == "json" {
-				enc := json.NewEncoder(out)
-				enc.SetIndent("", "  ")
-				return enc.Encode(map[string]any{"schema": "assay.case-list/v1", "cases": items})
+				return writeReviewJSON(out, map[string]any{"schema": "assay.case-list/v1", "cases": items})
 			}
 			tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
 			fmt.Fprintln(tw, "ID\tSTATE\tTRIGGER\tVENDOR\tDECISION\tTITLE")
@@ -347,9 +350,7 @@ func newCaseRestrictionsCmd(g *globals) *cobra.Command {
 				if rs == nil {
 					rs = []review.Restriction{}
 				}
-				enc := json.NewEncoder(out)
-				enc.SetIndent("", "  ")
-				return enc.Encode(map[string]any{"schema": "assay.restrictions/v1", "restrictions": rs})
+				return writeReviewJSON(out, map[string]any{"schema": "assay.restrictions/v1", "restrictions": rs})
 			}
 			tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
 			fmt.Fprintln(tw, "CASE\tEFFECTIVE\tSCOPE\tVENDOR\tPRODUCTS")

@@ -25,7 +25,7 @@ func reviewCLI(t *testing.T, home string, args ...string) (string, error) {
 	return out.String(), err
 }
 
-func mustCLI(t *testing.T, home string, args ...string) string {
+func mustReviewCLI(t *testing.T, home string, args ...string) string {
 	t.Helper()
 	out, err := reviewCLI(t, home, args...)
 	if err != nil {
@@ -37,14 +37,14 @@ func mustCLI(t *testing.T, home string, args ...string) string {
 func TestCalendarCLI(t *testing.T) {
 	url := mirrortest.Serve(t, filepath.Join(mirrortest.SupplierDir(t), "calendars"))
 	home := t.TempDir()
-	mustCLI(t, home, "calendar", "update", "--mirror", url)
-	if got := mustCLI(t, home, "calendar", "add", "2023-09-28", "1", "--calendar", "cn"); got != "2023-10-07\n" {
+	mustReviewCLI(t, home, "calendar", "update", "--mirror", url)
+	if got := mustReviewCLI(t, home, "calendar", "add", "2023-09-28", "1", "--calendar", "cn"); got != "2023-10-07\n" {
 		t.Errorf("add = %q", got)
 	}
-	if got := mustCLI(t, home, "calendar", "between", "2023-03-31", "2023-05-21", "--calendar", "cn"); got != "33\n" {
+	if got := mustReviewCLI(t, home, "calendar", "between", "2023-03-31", "2023-05-21", "--calendar", "cn"); got != "33\n" {
 		t.Errorf("between = %q", got)
 	}
-	if got := mustCLI(t, home, "calendar", "add", "2021-06-17", "1", "--calendar", "us"); got != "2021-06-21\n" {
+	if got := mustReviewCLI(t, home, "calendar", "add", "2021-06-17", "1", "--calendar", "us"); got != "2021-06-21\n" {
 		t.Errorf("us add = %q", got)
 	}
 	if _, err := reviewCLI(t, home, "calendar", "add", "2023-13-01", "1"); err == nil {
@@ -55,8 +55,8 @@ func TestCalendarCLI(t *testing.T) {
 func TestCaseCLI(t *testing.T) {
 	dir := filepath.Join(mirrortest.SupplierDir(t), "calendars")
 	home := t.TempDir()
-	mustCLI(t, home, "calendar", "update", "--mirror", dir)
-	id := strings.TrimSpace(mustCLI(t, home, "case", "create", "--trigger", "APPLICATION", "--vendor", "Acme Networks",
+	mustReviewCLI(t, home, "calendar", "update", "--mirror", dir)
+	id := strings.TrimSpace(mustReviewCLI(t, home, "case", "create", "--trigger", "APPLICATION", "--vendor", "Acme Networks",
 		"--operator", "Grid Co", "--product", "EdgeRouter@2.1,2.2", "--date", "2024-02-20", "--actor", "op"))
 	if id != "CR-0001" {
 		t.Fatalf("id %q", id)
@@ -80,7 +80,7 @@ func TestCaseCLI(t *testing.T) {
 			"--commitment", "PATCH_SLA:2025-12-31:Fix critical vulnerabilities within 30 days"},
 		{"case", "advance", id, "--to", "MONITORING", "--date", "2024-06-04"},
 	}
-	sha := strings.TrimSpace(mustCLI(t, home, "case", "attach", id, evidence, "--type", "QUESTIONNAIRE", "--factor", "F3"))
+	sha := strings.TrimSpace(mustReviewCLI(t, home, "case", "attach", id, evidence, "--type", "QUESTIONNAIRE", "--factor", "F3"))
 	if len(sha) != 64 {
 		t.Fatalf("attach printed %q", sha)
 	}
@@ -90,7 +90,7 @@ func TestCaseCLI(t *testing.T) {
 	}
 	steps = append([][]string{{"case", "propose", id, "--signals", signals, "--source", "scan"}}, steps...)
 	for _, s := range steps {
-		mustCLI(t, home, s...)
+		mustReviewCLI(t, home, s...)
 	}
 	if _, err := reviewCLI(t, home, "case", "advance", id, "--to", "OPINIONS"); err == nil || !strings.Contains(err.Error(), "invalid transition") {
 		t.Errorf("invalid transition: %v", err)
@@ -112,7 +112,7 @@ func TestCaseCLI(t *testing.T) {
 			State, Due, Status string
 		} `json:"deadlines"`
 	}
-	if err := json.Unmarshal([]byte(mustCLI(t, home, "case", "report", id, "--format", "json")), &r); err != nil {
+	if err := json.Unmarshal([]byte(mustReviewCLI(t, home, "case", "report", id, "--format", "json")), &r); err != nil {
 		t.Fatal(err)
 	}
 	if r.Schema != "assay.case/v1" || len(r.Factors) != 7 || r.Decision.Outcome != "PASSED_WITH_COMMITMENTS" {
@@ -127,21 +127,21 @@ func TestCaseCLI(t *testing.T) {
 	if len(r.Deadlines) != 3 || r.Deadlines[0].Due != "2024-03-20" || r.Deadlines[1].Due != "2024-05-22" {
 		t.Errorf("deadlines: %+v", r.Deadlines)
 	}
-	if out := mustCLI(t, home, "case", "list"); !strings.Contains(out, "MONITORING") {
+	if out := mustReviewCLI(t, home, "case", "list"); !strings.Contains(out, "MONITORING") {
 		t.Errorf("list: %s", out)
 	}
-	if out := mustCLI(t, home, "audit", "verify"); !strings.Contains(out, "15 records") {
+	if out := mustReviewCLI(t, home, "audit", "verify"); !strings.Contains(out, "15 records") {
 		t.Errorf("verify: %s", out)
 	}
-	if got := strings.TrimSpace(mustCLI(t, home, "case", "breach", id, "--commitment", "C1", "--reason", "late fix", "--date", "2024-07-01")); got != "CR-0002" {
+	if got := strings.TrimSpace(mustReviewCLI(t, home, "case", "breach", id, "--commitment", "C1", "--reason", "late fix", "--date", "2024-07-01")); got != "CR-0002" {
 		t.Errorf("breach reopened as %q", got)
 	}
 	cp := filepath.Join(t.TempDir(), "ckpt")
-	if err := os.WriteFile(cp, []byte(mustCLI(t, home, "audit", "checkpoint")), 0o644); err != nil {
+	if err := os.WriteFile(cp, []byte(mustReviewCLI(t, home, "audit", "checkpoint")), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	mustCLI(t, home, "audit", "verify", "--checkpoint", cp)
-	if out := mustCLI(t, home, "case", "restrictions", "--format", "json"); !strings.Contains(out, `"schema": "assay.restrictions/v1"`) {
+	mustReviewCLI(t, home, "audit", "verify", "--checkpoint", cp)
+	if out := mustReviewCLI(t, home, "case", "restrictions", "--format", "json"); !strings.Contains(out, `"schema": "assay.restrictions/v1"`) {
 		t.Errorf("restrictions: %s", out)
 	}
 	// Changing an evidence file behind the store's back fails verification.
@@ -156,7 +156,7 @@ func TestCaseCLI(t *testing.T) {
 		t.Errorf("tampered evidence: err = %v, want a policy failure", err)
 	}
 	other := t.TempDir()
-	mustCLI(t, other, "case", "create", "--trigger", "APPLICATION", "--vendor", "X")
+	mustReviewCLI(t, other, "case", "create", "--trigger", "APPLICATION", "--vendor", "X")
 	_, err := reviewCLI(t, other, "audit", "verify", "--checkpoint", cp)
 	var pe *policyError
 	if !errors.As(err, &pe) {

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/assayhq/assay/calendar"
 )
 
 // EvidenceTypes lists the evidence types (review-model §6).
@@ -35,6 +37,7 @@ type Evidence struct {
 	Issuer          string    `json:"issuer,omitempty"`
 	Supplier        string    `json:"supplier,omitempty"`
 	Date            string    `json:"date,omitempty"`
+	ValidUntil      string    `json:"valid_until,omitempty"`
 	Confidentiality string    `json:"confidentiality"`
 	Consent         string    `json:"consent"`
 	Factors         []string  `json:"factors,omitempty"`
@@ -49,6 +52,7 @@ type EvidenceInput struct {
 	Issuer          string
 	Supplier        string
 	Date            string
+	ValidUntil      string
 	Confidentiality string
 	Consent         string
 	Factors         []string
@@ -65,7 +69,14 @@ func oneOf(what, v string, allowed []string) (string, error) {
 // newEvidence validates in and builds the evidence record.
 func newEvidence(in EvidenceInput, sha string, size int64, actor string, now time.Time) (Evidence, error) {
 	e := Evidence{SHA256: sha, Size: size, Name: in.Name, Issuer: in.Issuer, Supplier: in.Supplier, Date: in.Date,
-		AddedBy: actor, AddedAt: now}
+		ValidUntil: in.ValidUntil, AddedBy: actor, AddedAt: now}
+	for what, d := range map[string]string{"evidence date": in.Date, "valid-until date": in.ValidUntil} {
+		if d != "" {
+			if _, err := calendar.ParseDate(d); err != nil {
+				return e, fmt.Errorf("%s: %w", what, err)
+			}
+		}
+	}
 	var err error
 	if in.Type == "" {
 		in.Type = "OTHER"

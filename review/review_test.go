@@ -322,6 +322,9 @@ func TestFactorsAndEvidence(t *testing.T) {
 	if _, _, err := s.Attach(ctx, c.ID, strings.NewReader("sbom"), EvidenceInput{}, ev("", "")); err == nil {
 		t.Error("duplicate evidence accepted")
 	}
+	if _, _, err := s.Attach(ctx, c.ID, strings.NewReader("x"), EvidenceInput{ValidUntil: "2025-02-30"}, ev("", "")); err == nil {
+		t.Error("bad valid-until date accepted")
+	}
 	if _, _, err := s.Attach(ctx, c.ID, strings.NewReader("x"), EvidenceInput{Confidentiality: "SECRETISH"}, ev("", "")); err == nil {
 		t.Error("unknown confidentiality accepted")
 	}

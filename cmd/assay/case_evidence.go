@@ -21,7 +21,8 @@ func newCaseAttachCmd(g *globals) *cobra.Command {
 		Use:   "attach ID FILE",
 		Short: "Attach any file as evidence (stored by SHA-256 with confidentiality class and consent scope)",
 		Example: `  assay case attach CR-0001 sbom.cdx.json --type SBOM --factor F1 --factor F3
-  assay case attach CR-0001 pentest.pdf --type PENTEST --confidentiality TRADE_SECRET --consent THIS_REVIEW --issuer "Lab X"`,
+  assay case attach CR-0001 pentest.pdf --type PENTEST --confidentiality TRADE_SECRET --consent THIS_REVIEW --issuer "Lab X" --date 2024-02-01
+  assay case attach CR-0001 cc-cert.pdf --type CERTIFICATE --valid-until 2027-06-30 --factor F1`,
 		Args: cobra.ExactArgs(2),
 		RunE: withReview(g, func(cmd *cobra.Command, args []string, svc *review.Service) error {
 			ctx := cmd.Context()
@@ -33,6 +34,7 @@ func newCaseAttachCmd(g *globals) *cobra.Command {
 			if in.Name == "" {
 				in.Name = filepath.Base(args[1])
 			}
+			in.Date = ef.date
 			_, e, err := svc.Attach(ctx, args[0], f, in, ef.event())
 			if err != nil {
 				return err
@@ -46,10 +48,12 @@ func newCaseAttachCmd(g *globals) *cobra.Command {
 	}
 	ef.register(cmd, "optional note")
 	fl := cmd.Flags()
+	fl.Lookup("date").Usage = "date the evidence was issued, YYYY-MM-DD"
 	fl.StringVar(&in.Type, "type", "OTHER", "evidence type: "+strings.Join(review.EvidenceTypes(), ", "))
 	fl.StringVar(&in.Name, "name", "", "display name (default the file name)")
 	fl.StringVar(&in.Issuer, "issuer", "", "who issued the evidence (lab, vendor, tool)")
 	fl.StringVar(&in.Supplier, "supplier", "", "supplier the evidence concerns")
+	fl.StringVar(&in.ValidUntil, "valid-until", "", "last day the evidence is valid (e.g. a certificate), YYYY-MM-DD")
 	fl.StringVar(&in.Confidentiality, "confidentiality", "CONFIDENTIAL", "class (Art. 17): "+strings.Join(review.ConfidentialityClasses(), ", "))
 	fl.StringVar(&in.Consent, "consent", "THIS_REVIEW", "supplier's consent scope: "+strings.Join(review.ConsentScopes(), ", "))
 	fl.StringArrayVar(&in.Factors, "factor", nil, "factor this evidence supports, F1..F7 (repeatable)")

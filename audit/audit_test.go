@@ -297,3 +297,15 @@ func BenchmarkAppendAndSign(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkVerify1000 verifies a 1,000-record log with a checkpoint after
+// every append, as the store keeps it.
+func BenchmarkVerify1000(b *testing.B) {
+	keys, _ := GenerateKeys()
+	recs, cps := buildLog(b, rand.New(rand.NewPCG(1, 1)), keys, 1000, 1)
+	for b.Loop() {
+		if _, err := Verify(recs, cps, keys.Verifier); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -107,6 +107,12 @@ func StageDeadline(cal *calendar.Calendar, s Stage, today time.Time) (Deadline, 
 			return dl, fmt.Errorf("stage %s end: %w", s.State, err)
 		}
 	}
+	if cal.LastYear != 0 {
+		// Count a running clock only as far as the calendar has data.
+		if last := time.Date(cal.LastYear, time.December, 31, 0, 0, 0, 0, time.UTC); until.After(last) {
+			until = last
+		}
+	}
 	if dl.PausedWorkingDays, dl.Elapsed, err = countWorking(cal, start, until, s.Pauses); err != nil {
 		return dl, err
 	}

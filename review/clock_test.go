@@ -50,3 +50,22 @@ func TestStageDeadlineRandom(t *testing.T) {
 		}
 	}
 }
+
+// TestStageDeadlineAfterData checks a stage that ended within the data while
+// today is past it, and a running one whose count stops at the data's end.
+func TestStageDeadlineAfterData(t *testing.T) {
+	cn, err := testCalendars(t)("cn")
+	if err != nil {
+		t.Fatal(err)
+	}
+	late := time.Date(2027, 3, 1, 0, 0, 0, 0, time.UTC)
+	done := Stage{State: StateScreening, Start: "2026-03-02", WorkingDays: 10, End: "2026-03-10"}
+	if dl, err := StageDeadline(cn, done, late); err != nil || dl.Status != DeadlineMet {
+		t.Errorf("ended stage: %+v, %v", dl, err)
+	}
+	running := Stage{State: StateSpecialReview, Start: "2026-06-01", WorkingDays: 90}
+	dl, err := StageDeadline(cn, running, late)
+	if err != nil || dl.Status != DeadlineOverdue || dl.Elapsed < 90 {
+		t.Errorf("running stage: %+v, %v", dl, err)
+	}
+}

@@ -41,8 +41,11 @@ type Evidence struct {
 	Confidentiality string    `json:"confidentiality"`
 	Consent         string    `json:"consent"`
 	Factors         []string  `json:"factors,omitempty"`
-	AddedBy         string    `json:"added_by"`
-	AddedAt         time.Time `json:"added_at"`
+	AddedBy         string    `json:"added_by,omitempty"`
+	AddedAt         time.Time `json:"added_at,omitzero"`
+	// Redacted is set in reports for an audience that may not see the
+	// item's details (see Report.Redact).
+	Redacted bool `json:"redacted,omitempty"`
 }
 
 // EvidenceInput describes an item to attach; the content comes separately.

@@ -19,6 +19,10 @@ const ReportSchema = "assay.case/v1"
 type Report struct {
 	Schema      string    `json:"schema"`
 	GeneratedAt time.Time `json:"generated_at"`
+	// Audience is who the report is for (see Redact); OFFICE by default.
+	Audience string `json:"audience"`
+	// RedactedEvidence counts evidence items whose details were withheld.
+	RedactedEvidence int `json:"redacted_evidence,omitempty"`
 	*Case
 	Paused    bool       `json:"paused"`
 	Deadlines []Deadline `json:"deadlines"`
@@ -61,7 +65,7 @@ func (s *Service) Report(ctx context.Context, id string) (*Report, error) {
 		return nil, err
 	}
 	now := s.now()
-	r := &Report{Schema: ReportSchema, GeneratedAt: now, Case: c, Paused: c.Paused(), Deadlines: []Deadline{},
+	r := &Report{Schema: ReportSchema, GeneratedAt: now, Audience: AudienceOffice, Case: c, Paused: c.Paused(), Deadlines: []Deadline{},
 		Commitments: commitmentStatuses(c, calendar.Day(now).Format(calendar.DateLayout))}
 	if len(c.Stages) == 0 {
 		return r, nil
@@ -121,7 +125,11 @@ func (r *Report) WriteText(w io.Writer) error {
 		ew.printf("Evidence:\n")
 	}
 	for _, e := range c.Evidence {
-		ew.printf("  %s  %-17s %-12s %-12s %s\n", e.SHA256[:min(12, len(e.SHA256))], e.Type, e.Confidentiality, e.Consent, e.Name)
+		name := e.Name
+		if e.Redacted {
+			name = "(redacted)"
+		}
+		ew.printf("  %s  %-17s %-12s %-12s %s\n", e.SHA256[:min(12, len(e.SHA256))], e.Type, e.Confidentiality, e.Consent, name)
 	}
 	for _, o := range c.Opinions {
 		ew.printf("Opinion: %s %s on %s %s\n", o.From, o.Position, o.Received, o.Text)

@@ -82,8 +82,16 @@ func writeReviewJSON(w io.Writer, v any) error {
 
 // printCase prints a case summary, or with --format json the full report.
 func printCase(ctx context.Context, w io.Writer, svc *review.Service, id, format string) error {
+	return printCaseFor(ctx, w, svc, id, format, review.AudienceOffice)
+}
+
+// printCaseFor prints the case as the audience may see it.
+func printCaseFor(ctx context.Context, w io.Writer, svc *review.Service, id, format, audience string) error {
 	r, err := svc.Report(ctx, id)
 	if err != nil {
+		return err
+	}
+	if r, err = r.Redact(audience); err != nil {
 		return err
 	}
 	switch format {
@@ -258,18 +266,18 @@ func newCaseListCmd(g *globals) *cobra.Command {
 }
 
 func newCaseShowCmd(g *globals, use, short, defFormat string) *cobra.Command {
-	var format string
+	var format, audience string
 	cmd := &cobra.Command{
 		Use:     use + " ID",
 		Short:   short,
-		Example: "  assay case " + use + " CR-0001 --format " + defFormat,
+		Example: "  assay case " + use + " CR-0001 --format " + defFormat + "\n  assay case " + use + " CR-0001 --audience operator",
 		Args:    cobra.ExactArgs(1),
 		RunE: withReview(g, func(cmd *cobra.Command, args []string, svc *review.Service) error {
-			ctx := cmd.Context()
-			return printCase(ctx, cmd.OutOrStdout(), svc, args[0], format)
+			return printCaseFor(cmd.Context(), cmd.OutOrStdout(), svc, args[0], format, audience)
 		}),
 	}
 	cmd.Flags().StringVar(&format, "format", defFormat, "output: text or json (assay.case/v1)")
+	cmd.Flags().StringVar(&audience, "audience", "office", "who the output is for (Art. 17): office (everything), member-units, operator (confidential evidence without the supplier's consent is redacted) or public (the conclusion only)")
 	return cmd
 }
 

@@ -127,6 +127,9 @@ func TestCaseCLI(t *testing.T) {
 	if len(r.Deadlines) != 3 || r.Deadlines[0].Due != "2024-03-20" || r.Deadlines[1].Due != "2024-05-22" {
 		t.Errorf("deadlines: %+v", r.Deadlines)
 	}
+	if out := mustReviewCLI(t, home, "case", "report", id, "--format", "json", "--audience", "public"); strings.Contains(out, "questionnaire") || !strings.Contains(out, `"audience": "PUBLIC"`) {
+		t.Errorf("public report: %s", out)
+	}
 	if out := mustReviewCLI(t, home, "case", "list"); !strings.Contains(out, "MONITORING") {
 		t.Errorf("list: %s", out)
 	}

@@ -66,5 +66,8 @@ Exit codes: 0 ok, 1 a policy gate failed (e.g. --fail-on), 2 error.`,
 	root.AddCommand(newInventoryCmd(g))
 	root.AddCommand(newScanCmd(g))
 	root.AddCommand(newSupplierCmd(g))
+	root.AddCommand(newCalendarCmd(g))
+	root.AddCommand(newCaseCmd(g))
+	root.AddCommand(newAuditCmd(g))
 	return root
 }

@@ -63,5 +63,6 @@ Exit codes: 0 ok, 1 a policy gate failed (e.g. --fail-on), 2 error.`,
 	root.PersistentFlags().BoolVarP(&g.verbose, "verbose", "v", false, "log debug details to stderr")
 	root.PersistentFlags().BoolVarP(&g.quiet, "quiet", "q", false, "no progress bars")
 	root.AddCommand(newDBCmd(g))
+	root.AddCommand(newFirmwareCmd(g))
 	return root
 }

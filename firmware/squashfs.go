@@ -45,6 +45,9 @@ func squashfsBEFormat() *format {
 	}
 }
 
+// squashfsLZ4 is the superblock compressor id of lz4.
+const squashfsLZ4 = 5
+
 func probeSquashfs(h []byte) bool {
 	if len(h) < 96 || string(h[:4]) != "hsqs" {
 		return false
@@ -67,6 +70,11 @@ func walkSquashfs(ctx context.Context, r *io.SectionReader, s *sink) (int64, err
 	}
 	if major := binary.LittleEndian.Uint16(h[28:30]); major < 4 {
 		return 0, fmt.Errorf("squashfs version %d: %w", major, errUnsupported)
+	}
+	if comp := binary.LittleEndian.Uint16(h[20:22]); comp == squashfsLZ4 {
+		// github.com/CalebQ42/squashfs v1.4.1 (and go-diskfs) decode lz4
+		// frames, but squashfs stores raw lz4 blocks.
+		return 0, fmt.Errorf("lz4-compressed squashfs: %w", errUnsupported)
 	}
 	used := int64(binary.LittleEndian.Uint64(h[40:48]))
 	if used <= 0 || used > r.Size() {

@@ -1,0 +1,59 @@
+package firmware
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// Tests in this file build images with Debian tools and skip when the
+// tools are absent (CI: apt-get install -y squashfs-tools u-boot-tools
+// cpio e2fsprogs dosfstools mtd-utils).
+
+// rootOwned reports whether fixtures keep the owners we set (we are root).
+func rootOwned() bool { return os.Geteuid() == 0 }
+
+func TestSquashfsCompressors(t *testing.T) {
+	needTool(t, "mksquashfs")
+	src := filepath.Join(t.TempDir(), "root")
+	writeTree(t, src, sampleTree)
+	for _, comp := range []string{"gzip", "lzo", "lz4", "xz", "zstd", "lzma"} {
+		t.Run(comp, func(t *testing.T) {
+			img := filepath.Join(t.TempDir(), "fs.sqsh")
+			run(t, "", "mksquashfs", src, img, "-comp", comp, "-noappend", "-no-progress", "-quiet")
+			res := unpackFile(t, img, Limits{})
+			if comp == "lz4" {
+				if len(res.Unassessed) != 1 || !strings.Contains(res.Unassessed[0].Reason, "lz4-compressed squashfs") {
+					t.Errorf("lz4 squashfs: unassessed %v", res.Unassessed)
+				}
+				return
+			}
+			checkSample(t, res, "squashfs", rootOwned())
+			if len(res.Unassessed) > 0 {
+				t.Errorf("unassessed: %v", res.Unassessed)
+			}
+		})
+	}
+}
+
+func TestMkimageMulti(t *testing.T) {
+	needTool(t, "mkimage", "mksquashfs")
+	dir := t.TempDir()
+	src := filepath.Join(dir, "root")
+	writeTree(t, src, sampleTree)
+	run(t, "", "mksquashfs", src, filepath.Join(dir, "rootfs"), "-comp", "xz", "-noappend", "-no-progress", "-quiet")
+	os.WriteFile(filepath.Join(dir, "kernel"), gz([]byte("Linux version 6.1.0 (builder@host) #1 SMP")), 0o644)
+	run(t, dir, "mkimage", "-A", "arm", "-O", "linux", "-T", "multi", "-C", "none", "-n", "fw 1.0", "-d", "kernel:rootfs", "fw.img")
+	res := unpackFile(t, filepath.Join(dir, "fw.img"), Limits{})
+	checkSample(t, res, "uimage>squashfs", rootOwned())
+	var kernel bool
+	for _, f := range res.Files {
+		if chainFormats(f) == "uimage>gzip" {
+			kernel = true
+		}
+	}
+	if !kernel {
+		t.Errorf("decompressed kernel part not extracted: %v", res.Containers)
+	}
+}

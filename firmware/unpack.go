@@ -54,6 +54,19 @@ func UnpackLogger(ctx context.Context, imagePath string, limits Limits, log *slo
 	}
 	ctx, cancel := context.WithTimeout(ctx, lim.Timeout)
 	defer cancel()
+	u := newUnpacker(spool, lim, log, st.Size())
+	img := blob{r: f, size: st.Size()}
+	if !u.analyse(ctx, img, place{mount: ".", carve: true}) && u.stopped == nil {
+		u.unassessed(filepath.Base(imagePath), "no known container or compression format found in the image")
+	}
+	u.res.BytesWritten = u.total
+	u.res.Duration = time.Since(start)
+	return u.res, nil
+}
+
+// newUnpacker prepares an unpack of an image of size bytes spooling into
+// spool with limits lim (defaults already applied).
+func newUnpacker(spool string, lim Limits, log *slog.Logger, size int64) *unpacker {
 	u := &unpacker{
 		lim:   lim,
 		log:   log,
@@ -62,17 +75,11 @@ func UnpackLogger(ctx context.Context, imagePath string, limits Limits, log *slo
 		res:   &Result{spool: spool},
 	}
 	u.cap, u.capName = lim.MaxTotalBytes, "max-total-bytes"
-	if r := int64(lim.MaxRatio * float64(max(st.Size(), 1))); r < u.cap {
+	if r := int64(lim.MaxRatio * float64(max(size, 1))); r < u.cap {
 		u.cap, u.capName = r, "max-ratio"
 	}
 	u.res.FS = u.fsys
-	img := blob{r: f, size: st.Size()}
-	if !u.analyse(ctx, img, place{mount: ".", carve: true}) && u.stopped == nil {
-		u.unassessed(filepath.Base(imagePath), "no known container or compression format found in the image")
-	}
-	u.res.BytesWritten = u.total
-	u.res.Duration = time.Since(start)
-	return u.res, nil
+	return u
 }
 
 type unpacker struct {

@@ -1,6 +1,7 @@
 package firmware
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
@@ -55,5 +56,34 @@ func TestMkimageMulti(t *testing.T) {
 	}
 	if !kernel {
 		t.Errorf("decompressed kernel part not extracted: %v", res.Containers)
+	}
+}
+
+func TestExt(t *testing.T) {
+	needTool(t, "mkfs.ext2", "mkfs.ext3", "mkfs.ext4")
+	dir := t.TempDir()
+	src := filepath.Join(dir, "root")
+	writeTree(t, src, sampleTree)
+	// Large enough for double-indirect blocks with 1 KiB blocks.
+	big := bytes.Repeat([]byte("0123456789abcdef"), 300<<10/16)
+	os.WriteFile(filepath.Join(src, "big.bin"), big, 0o644)
+	long := strings.Repeat("x/", 40) + "target"
+	os.Symlink(long, filepath.Join(src, "longlink"))
+	for _, tc := range []struct{ mkfs, bs string }{{"mkfs.ext2", "1024"}, {"mkfs.ext3", "1024"}, {"mkfs.ext4", "4096"}, {"mkfs.ext4", "1024"}} {
+		t.Run(tc.mkfs+"-"+tc.bs, func(t *testing.T) {
+			img := filepath.Join(t.TempDir(), "fs.img")
+			run(t, "", tc.mkfs, "-q", "-F", "-b", tc.bs, "-d", src, img, "8M")
+			res := unpackFile(t, img, Limits{})
+			checkSample(t, res, "ext", rootOwned())
+			if b, err := res.FS.ReadFile("big.bin"); err != nil || !bytes.Equal(b, big) {
+				t.Errorf("big.bin: %d bytes, %v", len(b), err)
+			}
+			if l, err := res.FS.ReadLink("longlink"); err != nil || l != long {
+				t.Errorf("longlink = %q, %v", l, err)
+			}
+			for _, u := range res.Unassessed {
+				t.Errorf("unassessed: %v", u)
+			}
+		})
 	}
 }

@@ -32,7 +32,7 @@ func formats() []*format {
 	return []*format{
 		squashfsFormat(), squashfsBEFormat(),
 		cpioFormat("cpio-newc", "070701"), cpioFormat("cpio-crc", "070702"), cpioFormat("cpio-odc", "070707"),
-		tarFormat(), zipFormat(), extFormat(),
+		tarFormat(), zipFormat(), extFormat(), ubiFormat(), ubifsFormat(),
 		uimageFormat(),
 		gzipFormat(), xzFormat(), bzip2Format(), zstdFormat(), lz4Format(), lzmaFormat(),
 	}

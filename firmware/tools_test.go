@@ -87,3 +87,41 @@ func TestExt(t *testing.T) {
 		})
 	}
 }
+
+func TestUBIFS(t *testing.T) {
+	needTool(t, "mkfs.ubifs", "ubinize")
+	dir := t.TempDir()
+	src := filepath.Join(dir, "root")
+	writeTree(t, src, sampleTree)
+	big := bytes.Repeat([]byte("UBIFS data block "), 20000)
+	os.WriteFile(filepath.Join(src, "big.bin"), big, 0o644)
+	for _, comp := range []string{"lzo", "zlib", "zstd", "none"} {
+		t.Run(comp, func(t *testing.T) {
+			d := t.TempDir()
+			fsImg := filepath.Join(d, "rootfs.ubifs")
+			run(t, "", "mkfs.ubifs", "-r", src, "-m", "2048", "-e", "126976", "-c", "64", "-x", comp, "-o", fsImg)
+			cfg := "[rootfs]\nmode=ubi\nimage=" + fsImg + "\nvol_id=0\nvol_type=dynamic\nvol_name=rootfs\nvol_flags=autoresize\n" +
+				"[data]\nmode=ubi\nvol_id=1\nvol_type=dynamic\nvol_name=data\nvol_size=1MiB\n"
+			os.WriteFile(filepath.Join(d, "ubi.cfg"), []byte(cfg), 0o644)
+			run(t, d, "ubinize", "-o", "ubi.img", "-m", "2048", "-p", "128KiB", "-s", "2048", "ubi.cfg")
+			// Behind a vendor header, to exercise carving too.
+			img, _ := os.ReadFile(filepath.Join(d, "ubi.img"))
+			img = append(bytes.Repeat([]byte{0xAA}, 4096), img...)
+			res := unpackBytes(t, img, Limits{})
+			checkSample(t, res, "ubi>ubifs", rootOwned())
+			f := byInner(res)["/big.bin"]
+			if f == nil {
+				t.Fatal("big.bin missing")
+			}
+			if b, err := res.FS.ReadFile(f.Path); err != nil || !bytes.Equal(b, big) {
+				t.Errorf("big.bin: %d bytes, %v", len(b), err)
+			}
+			for _, u := range res.Unassessed {
+				t.Errorf("unassessed: %v", u)
+			}
+			if f.Chain[0].Offset != 4096 || f.Chain[1].Path != "/rootfs.ubivol0" {
+				t.Errorf("chain %v", f.Container())
+			}
+		})
+	}
+}

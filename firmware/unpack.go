@@ -214,7 +214,7 @@ func hexOff(off int64) string { return strconv.FormatInt(off, 16) }
 func (u *unpacker) run(ctx context.Context, f *format, b blob, off int64, hdr []byte, pl place) (used int64, ok bool) {
 	layer := Layer{Format: f.name, Offset: off, Path: pl.blobPath}
 	where := pl.mount
-	if pl.blobPath != "" || off != 0 {
+	if off != 0 {
 		where = path.Join(pl.mount, hexOff(off)+"."+f.name)
 	}
 	if len(pl.chain) >= u.lim.MaxDepth {
@@ -240,12 +240,6 @@ func (u *unpacker) run(ctx context.Context, f *format, b blob, off int64, hdr []
 	s := &sink{u: u, chain: chain, mount: mount, opaque: f.opaque, byPath: map[string]*File{}}
 	used, err := f.walk(ctx, sec, s)
 	if s.count == 0 && err != nil {
-		if off == 0 && !pl.carve {
-			// A file whose content starts with a container signature
-			// but does not parse is still an ordinary file.
-			u.log.Debug("not a container", "format", f.name, "where", where, "err", err)
-			return 0, false
-		}
 		if (off == 0 || errors.Is(err, errUnsupported)) && u.stopped == nil {
 			u.unassessed(where, fmt.Sprintf("%s at offset %#x: %v", f.name, off, err))
 			return 0, true
@@ -296,7 +290,14 @@ func (u *unpacker) runStream(ctx context.Context, f *format, sec *io.SectionRead
 		return 0, false
 	}
 	if err != nil {
-		u.unassessed(mount, fmt.Sprintf("%s at offset %#x: decompressed %d bytes, then: %v", f.name, off, out.size, err))
+		// Data after the end of a stream is normal when carving; only
+		// truncation and limits are worth reporting.
+		var le *LimitError
+		if errors.As(err, &le) || errors.Is(err, io.ErrUnexpectedEOF) {
+			u.unassessed(mount, fmt.Sprintf("%s at offset %#x: decompressed %d bytes, then: %v", f.name, off, out.size, err))
+		} else {
+			u.log.Debug("stream ended with an error", "format", f.name, "offset", off, "err", err)
+		}
 	}
 	fh, ferr := os.Open(out.path)
 	if ferr != nil {

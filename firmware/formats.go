@@ -29,13 +29,13 @@ type format struct {
 
 // formats returns every supported format in probing order.
 func formats() []*format {
-	return []*format{
+	return append([]*format{
 		squashfsFormat(), squashfsBEFormat(),
 		cpioFormat("cpio-newc", "070701"), cpioFormat("cpio-crc", "070702"), cpioFormat("cpio-odc", "070707"),
 		tarFormat(), zipFormat(), extFormat(), ubiFormat(), ubifsFormat(),
 		uimageFormat(),
 		gzipFormat(), xzFormat(), bzip2Format(), zstdFormat(), lz4Format(), lzmaFormat(),
-	}
+	}, jffs2Formats()...)
 }
 
 // formatsAt returns the formats whose probe accepts hdr.

@@ -258,11 +258,11 @@ type fileHandle struct {
 	n *node
 }
 
-func (h *fileHandle) Stat() (fs.FileInfo, error)               { return info{h.n}, nil }
-func (h *fileHandle) Read(p []byte) (int, error)               { return h.f.Read(p) }
-func (h *fileHandle) ReadAt(p []byte, off int64) (int, error)  { return h.f.ReadAt(p, off) }
+func (h *fileHandle) Stat() (fs.FileInfo, error)                { return info{h.n}, nil }
+func (h *fileHandle) Read(p []byte) (int, error)                { return h.f.Read(p) }
+func (h *fileHandle) ReadAt(p []byte, off int64) (int, error)   { return h.f.ReadAt(p, off) }
 func (h *fileHandle) Seek(off int64, whence int) (int64, error) { return h.f.Seek(off, whence) }
-func (h *fileHandle) Close() error                             { return h.f.Close() }
+func (h *fileHandle) Close() error                              { return h.f.Close() }
 
 type dirHandle struct {
 	n    *node

@@ -27,7 +27,7 @@ func fuzzFormat(t *testing.T, f *format, data []byte) {
 	if !f.probe(hdr) {
 		return
 	}
-	u.run(ctx, f, b, 0, hdr, place{mount: ".", carve: true})
+	u.run(ctx, f, b, 0, place{mount: ".", carve: true})
 	exerciseFS(t, u.fsys)
 }
 

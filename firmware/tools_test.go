@@ -125,3 +125,36 @@ func TestUBIFS(t *testing.T) {
 		})
 	}
 }
+
+func TestJFFS2(t *testing.T) {
+	needTool(t, "mkfs.jffs2")
+	dir := t.TempDir()
+	src := filepath.Join(dir, "root")
+	writeTree(t, src, sampleTree)
+	big := bytes.Repeat([]byte("JFFS2 data node "), 20000)
+	os.WriteFile(filepath.Join(src, "big.bin"), big, 0o644)
+	for _, tc := range []struct {
+		name string
+		args []string
+	}{
+		{"le-default", []string{"-l"}},
+		{"be-default", []string{"-b"}},
+		{"rtime-only", []string{"-l", "-x", "zlib", "-x", "lzo"}},
+		{"lzo", []string{"-l", "-X", "lzo", "-x", "zlib", "-x", "rtime"}},
+		{"none", []string{"-l", "-x", "zlib", "-x", "rtime", "-x", "lzo"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			img := filepath.Join(t.TempDir(), "fs.jffs2")
+			args := append([]string{"-r", src, "-o", img, "-e", "128KiB", "-p"}, tc.args...)
+			run(t, "", "mkfs.jffs2", args...)
+			res := unpackFile(t, img, Limits{})
+			checkSample(t, res, "jffs2", rootOwned())
+			if b, err := res.FS.ReadFile("big.bin"); err != nil || !bytes.Equal(b, big) {
+				t.Errorf("big.bin: %d bytes, %v", len(b), err)
+			}
+			for _, u := range res.Unassessed {
+				t.Errorf("unassessed: %v", u)
+			}
+		})
+	}
+}

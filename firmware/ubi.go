@@ -38,10 +38,10 @@ func ubiCRC(b []byte) uint32 { return ^crc32.ChecksumIEEE(b) }
 
 func ubiFormat() *format {
 	return &format{
-		name:   "ubi",
-		magic:  []byte(ubiECMagic),
-		probe:  probeUBIEC,
-		walk:   walkUBI,
+		name:  "ubi",
+		magic: []byte(ubiECMagic),
+		probe: probeUBIEC,
+		walk:  walkUBI,
 	}
 }
 

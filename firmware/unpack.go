@@ -20,7 +20,7 @@ import (
 
 // probeSize is how many leading bytes of a candidate are read to decide
 // its format.
-const probeSize = 64 << 10
+const probeSize = 8 << 10
 
 // Unpack reads the firmware image at path and recursively unpacks every
 // container it recognises by content, within limits. Parse problems and
@@ -154,7 +154,7 @@ func (u *unpacker) analyse(ctx context.Context, b blob, pl place) bool {
 	found := false
 	next := int64(0)
 	for _, f := range formatsAt(hdr) {
-		if used, ok := u.run(ctx, f, b, 0, hdr, pl); ok {
+		if used, ok := u.run(ctx, f, b, 0, pl); ok {
 			found = true
 			next = max(used, 1)
 			break
@@ -183,7 +183,7 @@ func (u *unpacker) carve(ctx context.Context, b blob, from int64, pl place) bool
 		if !f.probe(hdr) {
 			continue
 		}
-		used, ok := u.run(ctx, f, b, off, hdr, pl)
+		used, ok := u.run(ctx, f, b, off, pl)
 		if !ok {
 			continue
 		}
@@ -211,7 +211,7 @@ func hexOff(off int64) string { return strconv.FormatInt(off, 16) }
 // run unpacks the container f found at off in b. ok reports whether the
 // candidate was a real container (at least partly unpacked); used is
 // the number of bytes it occupied, or 0 when unknown.
-func (u *unpacker) run(ctx context.Context, f *format, b blob, off int64, hdr []byte, pl place) (used int64, ok bool) {
+func (u *unpacker) run(ctx context.Context, f *format, b blob, off int64, pl place) (used int64, ok bool) {
 	layer := Layer{Format: f.name, Offset: off, Path: pl.blobPath}
 	where := pl.mount
 	if off != 0 {

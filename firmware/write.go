@@ -126,4 +126,3 @@ func linkInside(n *node) (string, bool) {
 	}
 	return t, true
 }
-

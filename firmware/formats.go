@@ -35,7 +35,7 @@ func formats() []*format {
 		tarFormat(), zipFormat(), extFormat(), ubiFormat(), ubifsFormat(),
 		uimageFormat(),
 		gzipFormat(), xzFormat(), bzip2Format(), zstdFormat(), lz4Format(), lzmaFormat(),
-	}, jffs2Formats()...)
+	}, append(jffs2Formats(), cramfsFormats()...)...)
 }
 
 // formatsAt returns the formats whose probe accepts hdr.

@@ -158,3 +158,26 @@ func TestJFFS2(t *testing.T) {
 		})
 	}
 }
+
+func TestCramfs(t *testing.T) {
+	needTool(t, "mkfs.cramfs")
+	dir := t.TempDir()
+	src := filepath.Join(dir, "root")
+	writeTree(t, src, sampleTree)
+	big := bytes.Repeat([]byte("cramfs block "), 2000)
+	os.WriteFile(filepath.Join(src, "big.bin"), big, 0o644)
+	for _, endian := range []string{"little", "big"} {
+		t.Run(endian, func(t *testing.T) {
+			img := filepath.Join(t.TempDir(), "fs.cramfs")
+			run(t, "", "mkfs.cramfs", "-N", endian, src, img)
+			res := unpackFile(t, img, Limits{})
+			checkSample(t, res, "cramfs", rootOwned())
+			if b, err := res.FS.ReadFile("big.bin"); err != nil || !bytes.Equal(b, big) {
+				t.Errorf("big.bin: %d bytes, %v", len(b), err)
+			}
+			for _, u := range res.Unassessed {
+				t.Errorf("unassessed: %v", u)
+			}
+		})
+	}
+}

@@ -107,10 +107,15 @@ func walkExt(ctx context.Context, r *io.SectionReader, s *sink) (int64, error) {
 	}
 	e.ftype = incompat&extIncompatFtype != 0
 	used := blocks * e.bs
-	if blocks <= 0 || used/e.bs != blocks || used > r.Size() {
-		return 0, fmt.Errorf("ext: filesystem of %d blocks exceeds the %d available bytes", blocks, r.Size())
+	if blocks <= 0 || used/e.bs != blocks {
+		return 0, fmt.Errorf("ext: bad block count %d", blocks)
 	}
-	e.size, e.maxBlocks = used, blocks
+	if used > r.Size() {
+		// Images are often stored without their trailing unused blocks;
+		// reads past the end fail per file and are reported.
+		used = r.Size()
+	}
+	e.size, e.maxBlocks = used, (used+e.bs-1)/e.bs
 	e.groups = (e.inodes + e.ipg - 1) / e.ipg
 	e.descStart = (int64(le.Uint32(sb[20:])) + 1) * e.bs
 	root, err := e.inode(extRootIno)

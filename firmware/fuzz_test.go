@@ -117,3 +117,32 @@ func FuzzCompressors(f *testing.F) {
 		}
 	})
 }
+
+func FuzzExt(f *testing.F) {
+	seedFiles(f, "*.ext[24]")
+	f.Fuzz(func(t *testing.T, data []byte) { fuzzFormat(t, extFormat(), data) })
+}
+
+func FuzzUBI(f *testing.F) {
+	seedFiles(f, "*.ubi")
+	f.Fuzz(func(t *testing.T, data []byte) { fuzzFormat(t, ubiFormat(), data) })
+}
+
+func FuzzUBIFS(f *testing.F) {
+	seedFiles(f, "*.ubifs")
+	f.Fuzz(func(t *testing.T, data []byte) { fuzzFormat(t, ubifsFormat(), data) })
+}
+
+func FuzzJFFS2(f *testing.F) {
+	seedFiles(f, "*.jffs2")
+	f.Fuzz(func(t *testing.T, data []byte) {
+		for _, fm := range jffs2Formats() {
+			fuzzFormat(t, fm, data)
+		}
+	})
+}
+
+func FuzzCramfs(f *testing.F) {
+	seedFiles(f, "*.cramfs")
+	f.Fuzz(func(t *testing.T, data []byte) { fuzzFormat(t, cramfsFormats()[0], data) })
+}

@@ -312,3 +312,24 @@ func hex8(v int) string {
 	}
 	return string(out)
 }
+
+// TestSeedImages unpacks the checked-in tool-made images (also fuzz seeds).
+func TestSeedImages(t *testing.T) {
+	for _, tc := range []struct{ file, chain string }{
+		{"small-gzip.sqsh", "squashfs"}, {"small-xz.sqsh", "squashfs"},
+		{"small.ext2", "ext"}, {"small.ext4", "ext"}, {"small.cramfs", "cramfs"},
+		{"small-le.jffs2", "jffs2"}, {"small-be.jffs2", "jffs2"},
+		{"small.ubi", "ubi>ubifs"}, {"small.ubifs", "ubifs"},
+	} {
+		t.Run(tc.file, func(t *testing.T) {
+			res := unpackFile(t, filepath.Join("testdata", tc.file), Limits{})
+			f := byInner(res)["/etc/passwd"]
+			if f == nil || chainFormats(f) != tc.chain {
+				t.Fatalf("/etc/passwd not found under %s: %+v %v", tc.chain, f, res.Unassessed)
+			}
+			if len(res.Unassessed) > 0 {
+				t.Errorf("unassessed: %v", res.Unassessed)
+			}
+		})
+	}
+}

@@ -173,6 +173,10 @@ func (s *sink) emit(ctx context.Context, e entry) error {
 		u.unassessed(s.display(inner), fmt.Sprintf("file of %d bytes not extracted: limit max-file-size (%d) reached", e.Size, u.lim.MaxFileSize))
 		return nil
 	}
+	if e.Open == nil {
+		u.unassessed(s.display(inner), "file type "+modeString(e.Mode)+" has no readable content")
+		return nil
+	}
 	r, err := e.Open()
 	if err != nil {
 		u.unassessed(s.display(inner), "read: "+err.Error())

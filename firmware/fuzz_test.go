@@ -146,3 +146,8 @@ func FuzzCramfs(f *testing.F) {
 	seedFiles(f, "*.cramfs")
 	f.Fuzz(func(t *testing.T, data []byte) { fuzzFormat(t, cramfsFormats()[0], data) })
 }
+
+func FuzzFAT(f *testing.F) {
+	seedFiles(f, "*.fat")
+	f.Fuzz(func(t *testing.T, data []byte) { fuzzFormat(t, fatFormat(), data) })
+}

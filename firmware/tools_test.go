@@ -181,3 +181,35 @@ func TestCramfs(t *testing.T) {
 		})
 	}
 }
+
+func TestFAT(t *testing.T) {
+	needTool(t, "mkfs.vfat", "mcopy", "mmd")
+	big := bytes.Repeat([]byte("FAT cluster chain "), 10000)
+	for _, tc := range []struct{ fat, kb string }{{"12", "1440"}, {"16", "20000"}, {"32", "70000"}} {
+		t.Run("FAT"+tc.fat, func(t *testing.T) {
+			d := t.TempDir()
+			img := filepath.Join(d, "fat.img")
+			run(t, d, "mkfs.vfat", "-C", "-F", tc.fat, img, tc.kb)
+			os.WriteFile(filepath.Join(d, "passwd"), []byte("root:x:0:0::/root:/bin/sh\n"), 0o644)
+			os.WriteFile(filepath.Join(d, "big.bin"), big, 0o644)
+			os.WriteFile(filepath.Join(d, "Long Firmware Name.cfg"), []byte("cfg"), 0o644)
+			run(t, d, "mmd", "-i", img, "::/etc", "::/etc/deep")
+			run(t, d, "mcopy", "-i", img, "passwd", "::/etc/passwd")
+			run(t, d, "mcopy", "-i", img, "big.bin", "::/etc/deep/big.bin")
+			run(t, d, "mcopy", "-i", img, "Long Firmware Name.cfg", "::/Long Firmware Name.cfg")
+			res := unpackFile(t, img, Limits{})
+			for name, want := range map[string][]byte{"etc/passwd": []byte("root:x:0:0::/root:/bin/sh\n"), "etc/deep/big.bin": big, "Long Firmware Name.cfg": []byte("cfg")} {
+				got, err := res.FS.ReadFile(name)
+				if err != nil || !bytes.Equal(got, want) {
+					t.Errorf("%s: %d bytes, %v", name, len(got), err)
+				}
+			}
+			if f := byInner(res)["/etc/passwd"]; f == nil || chainFormats(f) != "fat" {
+				t.Errorf("chain of /etc/passwd: %+v", f)
+			}
+			for _, u := range res.Unassessed {
+				t.Errorf("unassessed: %v", u)
+			}
+		})
+	}
+}

@@ -319,7 +319,7 @@ func TestSeedImages(t *testing.T) {
 		{"small-gzip.sqsh", "squashfs"}, {"small-xz.sqsh", "squashfs"},
 		{"small.ext2", "ext"}, {"small.ext4", "ext"}, {"small.cramfs", "cramfs"},
 		{"small-le.jffs2", "jffs2"}, {"small-be.jffs2", "jffs2"},
-		{"small.ubi", "ubi>ubifs"}, {"small.ubifs", "ubifs"},
+		{"small.ubi", "ubi>ubifs"}, {"small.ubifs", "ubifs"}, {"small.fat", "fat"},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
 			res := unpackFile(t, filepath.Join("testdata", tc.file), Limits{})

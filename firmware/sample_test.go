@@ -15,7 +15,9 @@ import (
 // under the user cache directory, as the script does by default) and
 // returns the image and answer-key paths. It skips when the script, its
 // tools or its network access are unavailable.
-func sampleImage(t *testing.T) (string, string) {
+func sampleImage(t *testing.T) (string, string) { return sampleImageB(t) }
+
+func sampleImageB(t testing.TB) (string, string) {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("builds the public sample (downloads Debian packages once)")

@@ -6,7 +6,9 @@ import (
 	"io"
 	"io/fs"
 	"path"
+	"runtime"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -21,6 +23,8 @@ type entry struct {
 	Size     int64  // content size of a regular file
 	// Open returns the content of a regular file.
 	Open func() (io.Reader, error)
+	// pre, when set, holds the content already spooled by a prefetcher.
+	pre *prefetched
 }
 
 // sink receives the entries of one container and places them in the FS.
@@ -177,18 +181,23 @@ func (s *sink) emit(ctx context.Context, e entry) error {
 		u.unassessed(s.display(inner), "file type "+modeString(e.Mode)+" has no readable content")
 		return nil
 	}
-	r, err := e.Open()
-	if err != nil {
+	var out spooled
+	if e.pre != nil {
+		<-e.pre.done
+		out, err = e.pre.out, e.pre.err
+	} else {
+		out, err = u.spool1(ctx, e)
+	}
+	if err != nil && u.stopErr() != nil {
+		return u.stopErr()
+	}
+	if err != nil && out.path == "" && u.stopErr() == nil {
 		u.unassessed(s.display(inner), "read: "+err.Error())
 		return nil
 	}
-	out, err := u.spoolCopy(ctx, r, inner)
-	if rc, ok := r.(io.Closer); ok {
-		rc.Close()
-	}
 	if err != nil {
 		u.unassessed(s.display(inner), "not fully extracted: "+err.Error())
-		if u.stopped != nil {
+		if u.stopErr() != nil {
 			return err
 		}
 		if out.path == "" {
@@ -256,3 +265,87 @@ func (s *sink) nested(ctx context.Context, n *node, f *File, out spooled) {
 	}
 	s.u.analyse(ctx, blob{r: fh, size: out.size}, pl)
 }
+
+// spool1 opens an entry and spools its content.
+func (u *unpacker) spool1(ctx context.Context, e entry) (spooled, error) {
+	r, err := e.Open()
+	if err != nil {
+		return spooled{}, err
+	}
+	out, err := u.spoolCopy(ctx, r, e.Name)
+	if rc, ok := r.(io.Closer); ok {
+		rc.Close()
+	}
+	return out, err
+}
+
+// prefetched is the content of one entry spooled ahead of emission.
+type prefetched struct {
+	out  spooled
+	err  error
+	done chan struct{}
+}
+
+// prefetcher spools the content of regular-file entries on several
+// goroutines (decompression dominates unpacking) while emission stays
+// sequential and in order.
+type prefetcher struct {
+	u      *unpacker
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+}
+
+// prefetch starts spooling the regular files among es in parallel and
+// attaches the results to them. The caller must call wait before the
+// source is closed.
+func (u *unpacker) prefetch(ctx context.Context, es []entry) *prefetcher {
+	ctx, cancel := context.WithCancel(ctx)
+	p := &prefetcher{u: u, cancel: cancel}
+	workers := min(runtime.GOMAXPROCS(0), maxPrefetchWorkers)
+	if workers < 2 {
+		return p
+	}
+	jobs := make(chan *entry)
+	for range workers {
+		p.wg.Go(func() {
+			for e := range jobs {
+				if ctx.Err() == nil && e.Size <= u.lim.MaxFileSize {
+					e.pre.out, e.pre.err = u.spool1(ctx, *e)
+				} else {
+					e.pre.err = context.Canceled
+				}
+				close(e.pre.done)
+			}
+		})
+	}
+	for i := range es {
+		if es[i].Mode.IsRegular() && es[i].Open != nil && es[i].HardLink == "" {
+			es[i].pre = &prefetched{done: make(chan struct{})}
+		}
+	}
+	p.wg.Go(func() {
+		defer close(jobs)
+		for i := range es {
+			if es[i].pre == nil {
+				continue
+			}
+			select {
+			case jobs <- &es[i]:
+			case <-ctx.Done():
+				e := &es[i]
+				e.pre.err = context.Canceled
+				close(e.pre.done)
+			}
+		}
+	})
+	return p
+}
+
+// wait stops outstanding work and waits for the workers.
+func (p *prefetcher) wait() {
+	p.cancel()
+	p.wg.Wait()
+}
+
+// maxPrefetchWorkers bounds the goroutines spooling one container.
+const maxPrefetchWorkers = 4

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"math/bits"
 	"path"
 
@@ -84,7 +83,18 @@ func walkSquashfs(ctx context.Context, r *io.SectionReader, s *sink) (int64, err
 	if err != nil {
 		return 0, fmt.Errorf("squashfs: %w", err)
 	}
-	return used, walkSquashDir(ctx, &rdr, ".", 0, s)
+	var es []entry
+	if err := collectSquash(&rdr, ".", 0, s, &es); err != nil {
+		return used, err
+	}
+	pf := s.u.prefetch(ctx, es)
+	defer pf.wait()
+	for _, e := range es {
+		if err := s.emit(ctx, e); err != nil {
+			return used, err
+		}
+	}
+	return used, nil
 }
 
 // squashInfo is the metadata squashfs.FileInfo adds to fs.FileInfo.
@@ -94,10 +104,14 @@ type squashInfo interface {
 	SymlinkPath() string
 }
 
-func walkSquashDir(ctx context.Context, rdr *squashfs.Reader, dir string, depth int, s *sink) error {
+// collectSquash lists the entries below dir (metadata only).
+func collectSquash(rdr *squashfs.Reader, dir string, depth int, s *sink, out *[]entry) error {
 	if depth > maxPathDepth {
 		s.u.unassessed(s.display("/"+dir), fmt.Sprintf("directory nesting deeper than %d", maxPathDepth))
 		return nil
+	}
+	if len(*out) > s.u.lim.MaxFiles {
+		return nil // emit reports max-files
 	}
 	ents, err := rdr.ReadDir(dir)
 	if err != nil {
@@ -123,16 +137,12 @@ func walkSquashDir(ctx context.Context, rdr *squashfs.Reader, dir string, depth 
 		if m.IsRegular() {
 			e.Open = func() (io.Reader, error) { return rdr.Open(p) }
 		}
-		if err := s.emit(ctx, e); err != nil {
-			return err
-		}
+		*out = append(*out, e)
 		if m.IsDir() {
-			if err := walkSquashDir(ctx, rdr, p, depth+1, s); err != nil {
+			if err := collectSquash(rdr, p, depth+1, s, out); err != nil {
 				return err
 			}
 		}
 	}
 	return nil
 }
-
-var _ fs.ReadDirFS = squashfs.FS{}

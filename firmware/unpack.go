@@ -15,6 +15,7 @@ import (
 	"runtime/debug"
 	"slices"
 	"strconv"
+	"sync"
 	"time"
 )
 
@@ -56,7 +57,7 @@ func UnpackLogger(ctx context.Context, imagePath string, limits Limits, log *slo
 	defer cancel()
 	u := newUnpacker(spool, lim, log, st.Size())
 	img := blob{r: f, size: st.Size()}
-	if !u.analyse(ctx, img, place{mount: ".", carve: true}) && u.stopped == nil {
+	if !u.analyse(ctx, img, place{mount: ".", carve: true}) && u.stopErr() == nil {
 		u.unassessed(filepath.Base(imagePath), "no known container or compression format found in the image")
 	}
 	u.res.BytesWritten = u.total
@@ -88,12 +89,15 @@ type unpacker struct {
 	fsys    *FS
 	spool   string
 	res     *Result
-	total   int64  // bytes spooled so far
+	total   int64  // bytes spooled so far (guarded by mu)
 	cap     int64  // effective total-bytes cap
 	capName string // limit that sets cap
 	files   int
+	dropped int // unassessed entries beyond MaxUnassessed
+
+	// mu guards total and stopped, which parallel spooling updates.
+	mu      sync.Mutex
 	stopped error // a global limit was hit; nothing more is extracted
-	dropped int   // unassessed entries beyond MaxUnassessed
 }
 
 // blob is a byte range being analysed: the image or a spooled file.
@@ -128,20 +132,44 @@ func (u *unpacker) unassessed(p, reason string) {
 
 // stop records a global limit hit.
 func (u *unpacker) stop(err error) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
 	if u.stopped == nil {
 		u.stopped = err
 	}
 }
 
+// stopErr returns the global limit hit, if any.
+func (u *unpacker) stopErr() error {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	return u.stopped
+}
+
 // check returns the global stop reason, turning a context expiry into one.
 func (u *unpacker) check(ctx context.Context) error {
-	if u.stopped != nil {
-		return u.stopped
-	}
 	if ctx.Err() != nil {
 		u.stop(&LimitError{Limit: "timeout", Value: u.lim.Timeout.String()})
 	}
-	return u.stopped
+	return u.stopErr()
+}
+
+// reserve accounts for n more spooled bytes and returns how many may be
+// written; err is set when the total cap is reached.
+func (u *unpacker) reserve(n int) (int, error) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if u.total+int64(n) <= u.cap {
+		u.total += int64(n)
+		return n, nil
+	}
+	n = int(max(u.cap-u.total, 0))
+	u.total += int64(n)
+	err := &LimitError{Limit: u.capName, Value: strconv.FormatInt(u.cap, 10) + " bytes"}
+	if u.stopped == nil {
+		u.stopped = err
+	}
+	return n, err
 }
 
 // analyse looks for containers in b and unpacks them. It reports whether
@@ -240,7 +268,7 @@ func (u *unpacker) run(ctx context.Context, f *format, b blob, off int64, pl pla
 	s := &sink{u: u, chain: chain, mount: mount, opaque: f.opaque, byPath: map[string]*File{}}
 	used, err := f.walk(ctx, sec, s)
 	if s.count == 0 && err != nil {
-		if (off == 0 || errors.Is(err, errUnsupported)) && u.stopped == nil {
+		if (off == 0 || errors.Is(err, errUnsupported)) && u.stopErr() == nil {
 			u.unassessed(where, fmt.Sprintf("%s at offset %#x: %v", f.name, off, err))
 			return 0, true
 		}
@@ -307,7 +335,7 @@ func (u *unpacker) runStream(ctx context.Context, f *format, sec *io.SectionRead
 	defer fh.Close()
 	u.res.Containers = append(u.res.Containers, Container{Chain: chain, Format: f.name, Offset: off, Size: cr.n, Mount: mount})
 	sub := place{chain: chain, mount: mount, carve: true}
-	if u.analyse(ctx, blob{r: fh, size: out.size}, sub) || u.stopped != nil {
+	if u.analyse(ctx, blob{r: fh, size: out.size}, sub) || u.stopErr() != nil {
 		return cr.n, true
 	}
 	// The stream holds no container: keep its content as a file.
@@ -353,17 +381,15 @@ func (u *unpacker) spoolCopy(ctx context.Context, r io.Reader, name string) (spo
 				n = int(u.lim.MaxFileSize - size)
 				cerr = &LimitError{Limit: "max-file-size", Value: strconv.FormatInt(u.lim.MaxFileSize, 10)}
 			}
-			if u.total+int64(n) > u.cap {
-				n = int(u.cap - u.total)
-				cerr = &LimitError{Limit: u.capName, Value: strconv.FormatInt(u.cap, 10) + " bytes"}
-				u.stop(cerr)
+			var lerr error
+			if n, lerr = u.reserve(n); lerr != nil {
+				cerr = lerr
 			}
 			if _, err := tmp.Write(buf[:n]); err != nil {
 				return spooled{}, fmt.Errorf("spool: %w", err)
 			}
 			h.Write(buf[:n])
 			size += int64(n)
-			u.total += int64(n)
 		}
 		if cerr != nil {
 			break

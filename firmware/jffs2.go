@@ -12,8 +12,6 @@ import (
 	"path"
 	"slices"
 	"time"
-
-	"github.com/rasky/go-lzo"
 )
 
 // JFFS2 reader: no Go library reads JFFS2, so this is our own. It scans
@@ -266,7 +264,7 @@ func jffs2Decompress(n jffs2Data) ([]byte, error) {
 		}
 		return io.ReadAll(io.LimitReader(z, int64(n.dsize)))
 	case 7:
-		return lzo.Decompress1X(bytes.NewReader(n.data), len(n.data), int(n.dsize))
+		return lzoDecompress(n.data, int(n.dsize))
 	}
 	return nil, fmt.Errorf("jffs2: compression %d not supported", n.comp)
 }

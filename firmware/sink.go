@@ -266,13 +266,19 @@ func (s *sink) nested(ctx context.Context, n *node, f *File, out spooled) {
 	s.u.analyse(ctx, blob{r: fh, size: out.size}, pl)
 }
 
-// spool1 opens an entry and spools its content.
-func (u *unpacker) spool1(ctx context.Context, e entry) (spooled, error) {
+// spool1 opens an entry and spools its content. A panic in a decoder
+// becomes an error (prefetch workers run outside run's recover).
+func (u *unpacker) spool1(ctx context.Context, e entry) (out spooled, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			out, err = spooled{}, fmt.Errorf("reader failed: %v", r)
+		}
+	}()
 	r, err := e.Open()
 	if err != nil {
 		return spooled{}, err
 	}
-	out, err := u.spoolCopy(ctx, r, e.Name)
+	out, err = u.spoolCopy(ctx, r, e.Name)
 	if rc, ok := r.(io.Closer); ok {
 		rc.Close()
 	}

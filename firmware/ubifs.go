@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/klauspost/compress/zstd"
-	"github.com/rasky/go-lzo"
 )
 
 // UBIFS reader: no Go library reads UBIFS, so this is our own. It walks
@@ -344,7 +343,7 @@ func (u *ubifsFS) readData(d ubifsData) ([]byte, error) {
 	case 0:
 		return data, nil
 	case 1:
-		return lzo.Decompress1X(bytes.NewReader(data), len(data), size)
+		return lzoDecompress(data, size)
 	case 2:
 		return io.ReadAll(io.LimitReader(flate.NewReader(bytes.NewReader(data)), ubifsBlockSize))
 	case 3:

@@ -49,7 +49,7 @@ SAMPLE=$HOME/.cache/review-bench/firmware-public/aw100-2.0.15-rootfs.squashfs
 # Distinct non-empty regular-file contents under a directory, skipping
 # binwalk's raw carved copies of containers (NAME.squashfs, NAME.gz, ...).
 hashes() {
-	find "$1" -type f -size +0 ! -regex '.*/[0-9A-Fa-f]+\.\(swap\|squashfs\|gz\|xz\|lzma\|cpio\|tar\|zip\|ubi\|jffs2\|cramfs\|uimage\|7z\|bz2\|zst\|lz4\|ext\|img\)$' \
+	find "$1" -type f -size +0 ! -name '*.swap' ! -regex '.*/[0-9A-Fa-f]+\.\(squashfs\|gz\|xz\|lzma\|cpio\|tar\|zip\|ubi\|jffs2\|cramfs\|uimage\|7z\|bz2\|zst\|lz4\|ext\|img\)$' \
 		-exec sha256sum {} + 2>/dev/null | cut -d' ' -f1 | sort -u
 }
 now() { date +%s.%N; }

@@ -151,3 +151,8 @@ func FuzzFAT(f *testing.F) {
 	seedFiles(f, "*.fat")
 	f.Fuzz(func(t *testing.T, data []byte) { fuzzFormat(t, fatFormat(), data) })
 }
+
+func FuzzFIT(f *testing.F) {
+	seedFiles(f, "*.itb")
+	f.Fuzz(func(t *testing.T, data []byte) { fuzzFormat(t, fitFormat(), data) })
+}

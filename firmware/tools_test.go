@@ -232,3 +232,31 @@ func TestFAT(t *testing.T) {
 		})
 	}
 }
+
+func TestFIT(t *testing.T) {
+	needTool(t, "mkimage")
+	dir := t.TempDir()
+	kernel := append(bytes.Repeat([]byte{7}, 5000), "Linux version 6.1.0"...)
+	ramdisk := gz(newcArchive(sampleTree))
+	os.WriteFile(filepath.Join(dir, "k.gz"), gz(kernel), 0o644)
+	os.WriteFile(filepath.Join(dir, "rd"), ramdisk, 0o644)
+	for _, ext := range []bool{false, true} {
+		t.Run(fmt.Sprintf("external=%v", ext), func(t *testing.T) {
+			args := []string{"-f", "auto", "-A", "arm", "-O", "linux", "-T", "kernel", "-C", "gzip", "-n", "Linux 6.1", "-d", "k.gz", "-i", "rd"}
+			if ext {
+				args = append(args, "-E")
+			}
+			run(t, dir, "mkimage", append(args, "fit.itb")...)
+			res := unpackFile(t, filepath.Join(dir, "fit.itb"), Limits{})
+			checkSample(t, res, "fit>gzip>cpio-newc", true)
+			k := byInner(res)["/images/kernel-1"]
+			if b, err := res.FS.ReadFile(k.Path); err != nil || !bytes.Equal(b, kernel) {
+				t.Errorf("kernel: %d bytes, %v", len(b), err)
+			}
+			for _, u := range res.Unassessed {
+				t.Errorf("unassessed: %v", u)
+			}
+			os.Remove(filepath.Join(dir, "fit.itb"))
+		})
+	}
+}

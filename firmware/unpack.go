@@ -267,6 +267,9 @@ func (u *unpacker) run(ctx context.Context, f *format, b blob, off int64, pl pla
 	}
 	s := &sink{u: u, chain: chain, mount: mount, opaque: f.opaque, byPath: map[string]*File{}}
 	used, err := f.walk(ctx, sec, s)
+	if errors.Is(err, errNotContainer) {
+		return 0, false
+	}
 	if s.count == 0 && err != nil {
 		if (off == 0 || errors.Is(err, errUnsupported)) && u.stopErr() == nil {
 			u.unassessed(where, fmt.Sprintf("%s at offset %#x: %v", f.name, off, err))

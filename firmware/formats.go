@@ -32,7 +32,7 @@ func formats() []*format {
 	return append([]*format{
 		squashfsFormat(), squashfsBEFormat(),
 		cpioFormat("cpio-newc", "070701"), cpioFormat("cpio-crc", "070702"), cpioFormat("cpio-odc", "070707"),
-		tarFormat(), zipFormat(), extFormat(), ubiFormat(), ubifsFormat(), fatFormat(),
+		tarFormat(), zipFormat(), extFormat(), ubiFormat(), ubifsFormat(), fatFormat(), mbrFormat(),
 		uimageFormat(), fitFormat(),
 		gzipFormat(), xzFormat(), bzip2Format(), zstdFormat(), lz4Format(), lzmaFormat(),
 	}, append(jffs2Formats(), cramfsFormats()...)...)

@@ -69,5 +69,6 @@ Exit codes: 0 ok, 1 a policy gate failed (e.g. --fail-on), 2 error.`,
 	root.AddCommand(newCalendarCmd(g))
 	root.AddCommand(newCaseCmd(g))
 	root.AddCommand(newAuditCmd(g))
+	root.AddCommand(newFirmwareCmd(g))
 	return root
 }

@@ -1,0 +1,335 @@
+package firmware
+
+import (
+	"bytes"
+	"context"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// checkSample verifies the sampleTree files under one chain.
+func checkSample(t *testing.T, res *Result, chain string, withOwners bool) {
+	t.Helper()
+	files := byInner(res)
+	for _, want := range sampleTree {
+		f := files["/"+want.name]
+		if f == nil {
+			t.Errorf("%s: missing /%s (unassessed %v)", chain, want.name, res.Unassessed)
+			continue
+		}
+		if got := chainFormats(f); got != chain {
+			t.Errorf("/%s: chain %q, want %q", want.name, got, chain)
+		}
+		if wantMode := unixMode(uint32(want.mode)); f.Mode != wantMode && want.mode&sIFMT != sIFLNK {
+			t.Errorf("/%s: mode %v, want %v", want.name, f.Mode, wantMode)
+		}
+		if want.link != "" && f.Link != want.link {
+			t.Errorf("/%s: link %q, want %q", want.name, f.Link, want.link)
+		}
+		if withOwners && f.UID != want.uid {
+			t.Errorf("/%s: uid %d, want %d", want.name, f.UID, want.uid)
+		}
+		if want.mode&sIFMT == sIFREG {
+			got, err := res.FS.ReadFile(f.Path)
+			if err != nil || string(got) != want.body {
+				t.Errorf("/%s: content %q, %v", want.name, got, err)
+			}
+		}
+	}
+}
+
+func TestUnpackFormats(t *testing.T) {
+	cpio := newcArchive(sampleTree)
+	tests := []struct {
+		name   string
+		image  func(t *testing.T) []byte
+		chain  string
+		owners bool
+	}{
+		{"cpio-newc", func(*testing.T) []byte { return cpio }, "cpio-newc", true},
+		{"cpio-odc", func(*testing.T) []byte { return odcArchive(sampleTree) }, "cpio-odc", true},
+		{"tar", func(t *testing.T) []byte { return tarArchive(t, sampleTree) }, "tar", true},
+		{"zip", func(t *testing.T) []byte { return zipArchive(t, sampleTree) }, "zip", false},
+		{"gzip", func(*testing.T) []byte { return gz(cpio) }, "gzip>cpio-newc", true},
+		{"xz", func(*testing.T) []byte { return xzc(cpio) }, "xz>cpio-newc", true},
+		{"lzma", func(*testing.T) []byte { return lzmac(cpio) }, "lzma>cpio-newc", true},
+		{"zstd", func(*testing.T) []byte { return zstdc(cpio) }, "zstd>cpio-newc", true},
+		{"lz4", func(*testing.T) []byte { return lz4c(cpio) }, "lz4>cpio-newc", true},
+		{"bzip2", func(t *testing.T) []byte { return bzip2c(t, cpio) }, "bzip2>cpio-newc", true},
+		{"uimage-ramdisk", func(*testing.T) []byte { return uimage(gz(cpio), 3, 1, "rootfs") }, "uimage>cpio-newc", true},
+		{"tar.xz", func(t *testing.T) []byte { return xzc(tarArchive(t, sampleTree)) }, "xz>tar", true},
+		{"carved-behind-vendor-header", func(t *testing.T) []byte {
+			hdr := append([]byte("VENDORFW\x01\x02"), bytes.Repeat([]byte{0xff}, 502)...)
+			return append(append(hdr, gz(tarArchive(t, sampleTree))...), bytes.Repeat([]byte{0}, 777)...)
+		}, "gzip>tar", true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			res := unpackBytes(t, tc.image(t), Limits{})
+			checkSample(t, res, tc.chain, tc.owners)
+			if len(res.Unassessed) > 0 {
+				t.Errorf("unassessed: %v", res.Unassessed)
+			}
+		})
+	}
+}
+
+func TestNestedAndProvenance(t *testing.T) {
+	inner := gz(tarArchive(t, sampleTree))
+	outer := append([]tfile{}, sampleTree...)
+	outer = append(outer, tfile{name: "opt/pkg.tgz", mode: sIFREG | 0o644, body: string(inner)})
+	kernel := append(bytes.Repeat([]byte{0x11}, 3000), gz(newcArchive(sampleTree))...)
+	img := append(uimage(kernel, 2, 0, "Linux-6.1"), zipArchive(t, outer)...)
+	res := unpackBytes(t, img, Limits{})
+
+	var found int
+	for _, f := range res.Files {
+		if f.InnerPath != "/etc/passwd" {
+			continue
+		}
+		found++
+		switch chainFormats(f) {
+		case "zip>gzip>tar":
+			if f.Chain[1].Path != "/opt/pkg.tgz" {
+				t.Errorf("nested chain %v: want path /opt/pkg.tgz on the gzip layer", f.Chain)
+			}
+			if f.Chain[0].Offset != int64(uimageHeaderLen+len(kernel)) {
+				t.Errorf("zip offset %d", f.Chain[0].Offset)
+			}
+		case "zip", "uimage>gzip>cpio-newc":
+		default:
+			t.Errorf("unexpected chain %v for %s", f.Container(), f.Path)
+		}
+	}
+	if found != 3 {
+		t.Errorf("found /etc/passwd %d times, want 3 (zip, nested tgz, initramfs in kernel)", found)
+	}
+}
+
+func TestSymlinksInFS(t *testing.T) {
+	files := append([]tfile{}, sampleTree...)
+	files = append(files,
+		tfile{name: "lib", mode: sIFDIR | 0o755},
+		tfile{name: "lib/abs", mode: sIFLNK | 0o777, link: "/etc/passwd"},
+		tfile{name: "lib/up", mode: sIFLNK | 0o777, link: "../../../../../etc/shadow"},
+		tfile{name: "lib/loop", mode: sIFLNK | 0o777, link: "loop"},
+	)
+	res := unpackBytes(t, tarArchive(t, files), Limits{})
+	b, err := fs.ReadFile(res.FS, "lib/abs")
+	if err != nil || !strings.HasPrefix(string(b), "root:x") {
+		t.Errorf("absolute link: %q %v", b, err)
+	}
+	// ".." stops at the container root: the link cannot leave it.
+	b, err = fs.ReadFile(res.FS, "lib/up")
+	if err != nil || !strings.HasPrefix(string(b), "root::") {
+		t.Errorf("escaping link: %q %v", b, err)
+	}
+	if _, err := res.FS.Open("lib/loop"); err == nil {
+		t.Error("symlink loop opened")
+	}
+	if l, err := fs.ReadLink(res.FS, "bin/sh"); err != nil || l != "busybox" {
+		t.Errorf("ReadLink = %q, %v", l, err)
+	}
+	if fi, err := fs.Lstat(res.FS, "bin/sh"); err != nil || fi.Mode()&fs.ModeSymlink == 0 {
+		t.Errorf("Lstat: %v %v", fi, err)
+	}
+	fi, err := fs.Stat(res.FS, "bin/busybox")
+	if err != nil || fi.Mode()&fs.ModeSetuid == 0 || fi.Sys().(*File).UID != 0 {
+		t.Errorf("Stat busybox: %v %v", fi, err)
+	}
+	if err := testFSWalk(res.FS); err != nil {
+		t.Error(err)
+	}
+
+	out := filepath.Join(t.TempDir(), "out")
+	skipped, err := res.WriteDir(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(skipped) != 1 || skipped[0].Path != "lib/up" {
+		t.Errorf("skipped %v, want only lib/up", skipped)
+	}
+	if l, _ := os.Readlink(filepath.Join(out, "lib/abs")); l != "../etc/passwd" {
+		t.Errorf("written absolute link = %q", l)
+	}
+	if fi, err := os.Stat(filepath.Join(out, "bin/busybox")); err != nil || fi.Mode()&os.ModeSetuid != 0 {
+		t.Errorf("setuid written to disk: %v %v", fi, err)
+	}
+	if _, err := res.WriteDir(out); err == nil {
+		t.Error("WriteDir into a non-empty directory succeeded")
+	}
+}
+
+func testFSWalk(fsys fs.FS) error {
+	return fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.Type().IsRegular() {
+			_, err = fs.ReadFile(fsys, p)
+		}
+		return err
+	})
+}
+
+func TestHostileEntries(t *testing.T) {
+	files := []tfile{
+		{name: "../../etc/evil", mode: sIFREG | 0o644, body: "x"},
+		{name: "/abs/ok", mode: sIFREG | 0o644, body: "y"},
+		{name: "dev/console", mode: sIFCHR | 0o600},
+		{name: "a/b/../../../c", mode: sIFREG | 0o644, body: "z"},
+	}
+	res := unpackBytes(t, tarArchive(t, files), Limits{})
+	if f := byInner(res)["/abs/ok"]; f == nil {
+		t.Error("absolute name not kept inside the container")
+	}
+	if len(res.Unassessed) != 2 {
+		t.Errorf("unassessed = %v, want two path traversals", res.Unassessed)
+	}
+	for _, u := range res.Unassessed {
+		if !strings.Contains(u.Reason, "path traversal") {
+			t.Errorf("reason %q", u.Reason)
+		}
+	}
+	if len(res.Ignored) != 1 || !strings.Contains(res.Ignored[0].Path, "dev/console") {
+		t.Errorf("ignored = %v", res.Ignored)
+	}
+}
+
+func TestLimits(t *testing.T) {
+	bomb := gz(tarArchive(t, []tfile{{name: "zeros", mode: sIFREG | 0o644, body: strings.Repeat("\x00", 4<<20)}}))
+	many := make([]tfile, 50)
+	for i := range many {
+		many[i] = tfile{name: "f" + itoa(i), mode: sIFREG | 0o644, body: "x"}
+	}
+	deep := tarArchive(t, sampleTree)
+	for range 5 {
+		deep = gz(deep)
+	}
+	tests := []struct {
+		name  string
+		image []byte
+		lim   Limits
+		want  string
+	}{
+		{"ratio", bomb, Limits{MaxRatio: 10}, "max-ratio"},
+		{"total", bomb, Limits{MaxTotalBytes: 1 << 20, MaxRatio: 1e6}, "max-total-bytes"},
+		{"file-size", bomb, Limits{MaxFileSize: 1 << 20, MaxRatio: 1e6}, "max-file-size"},
+		{"files", tarArchive(t, many), Limits{MaxFiles: 10}, "max-files"},
+		{"depth", deep, Limits{MaxDepth: 3}, "max-depth"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			res := unpackBytes(t, tc.image, tc.lim)
+			var reasons []string
+			for _, u := range res.Unassessed {
+				reasons = append(reasons, u.Reason)
+			}
+			if !strings.Contains(strings.Join(reasons, "\n"), tc.want) {
+				t.Errorf("unassessed %q does not name %s", reasons, tc.want)
+			}
+		})
+	}
+}
+
+func TestTimeout(t *testing.T) {
+	p := writeTemp(t, gz(tarArchive(t, sampleTree)))
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	res, err := Unpack(ctx, p, Limits{Timeout: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Close()
+	if len(res.Files) != 0 {
+		t.Errorf("extracted %d files after the deadline", len(res.Files))
+	}
+}
+
+func TestUnknownImage(t *testing.T) {
+	res := unpackBytes(t, bytes.Repeat([]byte("no container here "), 1000), Limits{})
+	if len(res.Files) != 0 || len(res.Unassessed) != 1 {
+		t.Errorf("files %d unassessed %v", len(res.Files), res.Unassessed)
+	}
+}
+
+func TestCorruptContainerIsUnassessed(t *testing.T) {
+	img := newcArchive(sampleTree)
+	img = img[:len(img)/2]
+	res := unpackBytes(t, img, Limits{})
+	if len(res.Files) == 0 || len(res.Unassessed) == 0 {
+		t.Errorf("truncated cpio: files %d unassessed %v", len(res.Files), res.Unassessed)
+	}
+}
+
+func TestNewcHardLinks(t *testing.T) {
+	var b bytes.Buffer
+	hdr := func(name string, ino, nlink int, data string) {
+		b.WriteString(strings.ToUpper(""))
+		b.WriteString("070701")
+		for _, v := range []int{ino, sIFREG | 0o755, 0, 0, nlink, 0, len(data), 0, 0, 0, 0, len(name) + 1, 0} {
+			b.WriteString(strings.ToUpper(leftPad(v)))
+		}
+		b.WriteString(name + "\x00")
+		for b.Len()%4 != 0 {
+			b.WriteByte(0)
+		}
+		b.WriteString(data)
+		for b.Len()%4 != 0 {
+			b.WriteByte(0)
+		}
+	}
+	hdr("bin/a", 7, 2, "")
+	hdr("bin/b", 7, 2, "shared")
+	hdr("TRAILER!!!", 0, 1, "")
+	res := unpackBytes(t, b.Bytes(), Limits{})
+	for _, n := range []string{"bin/a", "bin/b"} {
+		if got, err := res.FS.ReadFile(n); err != nil || string(got) != "shared" {
+			t.Errorf("%s = %q %v", n, got, err)
+		}
+	}
+}
+
+func leftPad(v int) string {
+	s := []byte("00000000")
+	h := []byte(strings.ToUpper(hex8(v)))
+	copy(s[8-len(h):], h)
+	return string(s)
+}
+
+func hex8(v int) string {
+	const d = "0123456789abcdef"
+	if v == 0 {
+		return "0"
+	}
+	var out []byte
+	for ; v > 0; v /= 16 {
+		out = append([]byte{d[v%16]}, out...)
+	}
+	return string(out)
+}
+
+// TestSeedImages unpacks the checked-in tool-made images (also fuzz seeds).
+func TestSeedImages(t *testing.T) {
+	for _, tc := range []struct{ file, chain string }{
+		{"small-gzip.sqsh", "squashfs"}, {"small-xz.sqsh", "squashfs"},
+		{"small.ext2", "ext"}, {"small.ext4", "ext"}, {"small.cramfs", "cramfs"},
+		{"small-le.jffs2", "jffs2"}, {"small-be.jffs2", "jffs2"},
+		{"small.ubi", "ubi>ubifs"}, {"small.ubifs", "ubifs"}, {"small.fat", "fat"},
+	} {
+		t.Run(tc.file, func(t *testing.T) {
+			res := unpackFile(t, filepath.Join("testdata", tc.file), Limits{})
+			f := byInner(res)["/etc/passwd"]
+			if f == nil || chainFormats(f) != tc.chain {
+				t.Fatalf("/etc/passwd not found under %s: %+v %v", tc.chain, f, res.Unassessed)
+			}
+			if len(res.Unassessed) > 0 {
+				t.Errorf("unassessed: %v", res.Unassessed)
+			}
+		})
+	}
+}

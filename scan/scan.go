@@ -8,10 +8,12 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/assayhq/assay/extract"
 	"github.com/assayhq/assay/inventory"
 	"github.com/assayhq/assay/match"
+	"github.com/assayhq/assay/vex"
 	"github.com/assayhq/assay/vulndb"
 )
 
@@ -97,6 +99,9 @@ type Suppression struct {
 // Options control a scan.
 type Options struct {
 	Extract extract.Options
+	VEX     vex.Set          // vendor statements; not_affected and fixed suppress findings
+	Ignore  []vex.IgnoreRule // accepted findings; expired rules do not apply
+	Now     time.Time        // the day ignore-rule expiry is judged on (zero: today)
 }
 
 // Scanner scans targets against one advisory snapshot.
@@ -141,8 +146,32 @@ func (s *Scanner) Scan(ctx context.Context, paths []string) (*Result, error) {
 		res.Targets = append(res.Targets, t)
 		res.Findings = append(res.Findings, fs...)
 	}
+	s.suppress(res.Findings)
 	Sort(res.Findings)
 	return res, nil
+}
+
+// suppress marks findings covered by a VEX statement or an ignore rule;
+// they stay in the result with the reason.
+func (s *Scanner) suppress(fs []Finding) {
+	now := s.opts.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	for i := range fs {
+		f := &fs[i]
+		ids := append([]string{f.ID}, f.Aliases...)
+		if st := s.opts.VEX.Find(ids, f.Component.PURL, f.Component.Name); st != nil && st.Suppresses() {
+			f.Suppressed = &Suppression{By: "vex:" + st.Source, Reason: st.Reason()}
+			continue
+		}
+		for _, r := range s.opts.Ignore {
+			if !r.Expired(now) && r.Matches(ids, f.Component.PURL, f.Component.Name) {
+				f.Suppressed = &Suppression{By: "ignore:" + r.ID, Reason: r.Reason}
+				break
+			}
+		}
+	}
 }
 
 // Inventory matches the components of one inventory.

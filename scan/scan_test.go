@@ -10,9 +10,11 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/assayhq/assay/internal/mirrortest"
 	"github.com/assayhq/assay/inventory"
+	"github.com/assayhq/assay/vex"
 	"github.com/assayhq/assay/vulndb"
 )
 
@@ -155,4 +157,38 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+func TestSuppression(t *testing.T) {
+	base := testScanner(t)
+	stmts, err := vex.Load(filepath.Join("..", "vex", "testdata", "openvex.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rules, err := vex.LoadIgnore(filepath.Join("..", "vex", "testdata", "assay.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := *base
+	s.opts = Options{VEX: stmts, Ignore: rules, Now: time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)}
+	res, err := s.Scan(context.Background(), []string{filepath.Join("testdata", "go.mod")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	by := map[string]*Suppression{}
+	for _, f := range res.Findings {
+		by[f.ID] = f.Suppressed
+	}
+	if sup := by["GO-2023-1988"]; sup == nil || !strings.HasPrefix(sup.By, "vex:") {
+		t.Errorf("GO-2023-1988 not suppressed by the OpenVEX statement: %+v", sup)
+	}
+	if sup := by["GO-2022-1059"]; sup == nil || sup.By != "ignore:GO-2022-1059" {
+		t.Errorf("GO-2022-1059 not suppressed by the ignore rule: %+v", sup)
+	}
+	hits, _ := FailsOn(res, "low")
+	for _, h := range hits {
+		if h.ID == "GO-2023-1988" || h.ID == "GO-2022-1059" {
+			t.Errorf("suppressed finding %s counted by --fail-on", h.ID)
+		}
+	}
 }

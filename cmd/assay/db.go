@@ -344,7 +344,6 @@ func newDBImportCmd(g *globals) *cobra.Command {
 	}
 }
 
-
 // splitList flattens comma-separated flag values and drops empty items.
 func splitList(in []string) []string {
 	var out []string

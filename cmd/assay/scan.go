@@ -6,15 +6,18 @@ import (
 
 	"github.com/assayhq/assay/report"
 	"github.com/assayhq/assay/scan"
+	"github.com/assayhq/assay/vex"
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 )
 
 func newScanCmd(g *globals) *cobra.Command {
 	var (
-		format string
-		output string
-		failOn string
+		format     string
+		output     string
+		failOn     string
+		vexFiles   []string
+		ignoreFile string
 	)
 	cmd := &cobra.Command{
 		Use:   "scan PATH...",
@@ -26,6 +29,9 @@ probability times CVSS score. Components that could not be assessed are
 always listed: no findings never means "not checked".
 
 Formats: table (default), json (schema assay.scan/v1).
+--vex applies vendor statements (OpenVEX, CycloneDX VEX, CSAF 2.0 VEX) and
+the ignore file (.assay.yaml) accepted risks; suppressed findings stay in
+the JSON output with the reason.
 --fail-on LEVEL exits with status 1 when an unsuppressed finding is at LEVEL
 or above (low, medium, high, critical) or, with kev, is known exploited.`,
 		Example: `  assay scan go.mod
@@ -43,7 +49,11 @@ or above (low, medium, high, critical) or, with kev, is known exploited.`,
 				return err
 			}
 			defer db.Close()
-			s, err := scan.New(cmd.Context(), db, scan.Options{})
+			opts, err := scanOptions(vexFiles, ignoreFile)
+			if err != nil {
+				return err
+			}
+			s, err := scan.New(cmd.Context(), db, opts)
 			if err != nil {
 				return err
 			}
@@ -82,8 +92,35 @@ or above (low, medium, high, critical) or, with kev, is known exploited.`,
 	}
 	cmd.Flags().StringVarP(&format, "format", "o", "table", "output format: table or json")
 	cmd.Flags().StringVar(&output, "output-file", "", "write the report to this file instead of stdout")
+	cmd.Flags().StringArrayVar(&vexFiles, "vex", nil, "apply an OpenVEX, CycloneDX VEX or CSAF VEX document (repeatable); not_affected and fixed statements suppress findings")
+	cmd.Flags().StringVar(&ignoreFile, "ignore-file", "", "ignore rules (YAML: ignore: [{id, component, reason, expires}]); default ./"+vex.IgnoreFileName+" when present")
 	cmd.Flags().StringVar(&failOn, "fail-on", "", "exit 1 when a finding is at this severity or above (low, medium, high, critical) or is in KEV (kev)")
 	return cmd
+}
+
+// scanOptions loads the VEX documents and the ignore file.
+func scanOptions(vexFiles []string, ignoreFile string) (scan.Options, error) {
+	var opts scan.Options
+	for _, f := range vexFiles {
+		stmts, err := vex.Load(f)
+		if err != nil {
+			return opts, fmt.Errorf("--vex: %w", err)
+		}
+		opts.VEX = append(opts.VEX, stmts...)
+	}
+	if ignoreFile == "" {
+		if _, err := os.Stat(vex.IgnoreFileName); err == nil {
+			ignoreFile = vex.IgnoreFileName
+		}
+	}
+	if ignoreFile != "" {
+		rules, err := vex.LoadIgnore(ignoreFile)
+		if err != nil {
+			return opts, fmt.Errorf("ignore file: %w", err)
+		}
+		opts.Ignore = rules
+	}
+	return opts, nil
 }
 
 // useColor reports whether w is a terminal and NO_COLOR is unset.

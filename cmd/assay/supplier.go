@@ -352,7 +352,6 @@ func loadExportRules(path string) (*supplier.ExportRules, error) {
 	return rs, nil
 }
 
-
 func newSupplierDependenceCmd(g *globals) *cobra.Command {
 	var format string
 	cmd := &cobra.Command{

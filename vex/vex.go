@@ -1,0 +1,272 @@
+// Package vex reads vendor exploitability statements (OpenVEX, CycloneDX
+// VEX, CSAF 2.0 VEX) and ignore rules, and decides which findings they
+// suppress.
+package vex
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"strings"
+
+	cdx "github.com/CycloneDX/cyclonedx-go"
+	openvex "github.com/openvex/go-vex/pkg/vex"
+)
+
+// Statuses of a VEX statement (the OpenVEX names; CycloneDX analysis
+// states are mapped onto them).
+const (
+	NotAffected        = "not_affected"
+	Affected           = "affected"
+	Fixed              = "fixed"
+	UnderInvestigation = "under_investigation"
+)
+
+// MaxDocumentBytes bounds one VEX document.
+const MaxDocumentBytes = 64 << 20
+
+// Statement is one exploitability statement about a vulnerability in some
+// products.
+type Statement struct {
+	Vulnerability string   // the vulnerability ID (CVE, GHSA, GO-…)
+	Aliases       []string // other IDs the statement names
+	Products      []string // purls or other product identifiers
+	ProductWide   bool     // the statement is about the whole product a scan covers
+	Status        string
+	Justification string
+	Detail        string
+	Source        string // the file the statement came from
+}
+
+// Suppresses reports whether the statement removes a finding: the vendor
+// says the product is not affected or the vulnerability is fixed in it.
+func (s Statement) Suppresses() bool { return s.Status == NotAffected || s.Status == Fixed }
+
+// Reason describes the statement for a suppressed finding.
+func (s Statement) Reason() string {
+	parts := []string{s.Status}
+	if s.Justification != "" {
+		parts = append(parts, s.Justification)
+	}
+	if s.Detail != "" {
+		parts = append(parts, s.Detail)
+	}
+	return strings.Join(parts, ": ")
+}
+
+// Load reads one VEX document, detecting its format by content.
+func Load(path string) ([]Statement, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if fi.Size() > MaxDocumentBytes {
+		return nil, fmt.Errorf("%s: %d bytes, over the %d byte limit for VEX documents", path, fi.Size(), MaxDocumentBytes)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var stmts []Statement
+	switch {
+	case bytes.Contains(data, []byte(`"csaf_version"`)):
+		stmts, err = fromCSAF(path)
+	case bytes.Contains(data, []byte("openvex")):
+		stmts, err = fromOpenVEX(data)
+	case bytes.Contains(data, []byte("CycloneDX")) || bytes.Contains(data, []byte("cyclonedx.org/schema/bom")):
+		stmts, err = fromCycloneDX(data)
+	default:
+		return nil, fmt.Errorf("%s: not an OpenVEX, CycloneDX VEX or CSAF VEX document", path)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	for i := range stmts {
+		stmts[i].Source = path
+	}
+	return stmts, nil
+}
+
+func fromOpenVEX(data []byte) ([]Statement, error) {
+	doc, err := openvex.Parse(data)
+	if err != nil {
+		return nil, fmt.Errorf("OpenVEX: %w", err)
+	}
+	return fromOpenVEXDoc(doc), nil
+}
+
+func fromOpenVEXDoc(doc *openvex.VEX) []Statement {
+	var out []Statement
+	for _, st := range doc.Statements {
+		s := Statement{
+			Vulnerability: string(st.Vulnerability.Name),
+			Status:        string(st.Status),
+			Justification: string(st.Justification),
+			Detail:        firstNonEmpty(st.ImpactStatement, st.StatusNotes),
+		}
+		for _, a := range st.Vulnerability.Aliases {
+			s.Aliases = append(s.Aliases, string(a))
+		}
+		for _, p := range st.Products {
+			s.Products = append(s.Products, productIDs(p.Component)...)
+			for _, sc := range p.Subcomponents {
+				s.Products = append(s.Products, productIDs(sc.Component)...)
+			}
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+func productIDs(c openvex.Component) []string {
+	var ids []string
+	if c.ID != "" {
+		ids = append(ids, c.ID)
+	}
+	for _, id := range c.Identifiers {
+		ids = append(ids, id)
+	}
+	return ids
+}
+
+func fromCSAF(path string) ([]Statement, error) {
+	doc, err := openvex.OpenCSAF(path, nil)
+	if err != nil {
+		return nil, fmt.Errorf("CSAF: %w", err)
+	}
+	return fromOpenVEXDoc(doc), nil
+}
+
+// fromCycloneDX reads the vulnerabilities of a CycloneDX BOM (JSON or
+// XML) with their analysis. An "affects" reference to the BOM's own
+// subject (metadata.component) makes the statement product-wide; a
+// reference to a component resolves to that component's purl.
+func fromCycloneDX(data []byte) ([]Statement, error) {
+	format := cdx.BOMFileFormatJSON
+	if t := bytes.TrimSpace(data); len(t) > 0 && t[0] == '<' {
+		format = cdx.BOMFileFormatXML
+	}
+	var bom cdx.BOM
+	if err := cdx.NewBOMDecoder(bytes.NewReader(data), format).Decode(&bom); err != nil {
+		return nil, fmt.Errorf("CycloneDX: %w", err)
+	}
+	refs := map[string]string{}
+	subject := ""
+	if bom.Metadata != nil && bom.Metadata.Component != nil {
+		subject = bom.Metadata.Component.BOMRef
+	}
+	if bom.Components != nil {
+		collectRefs(*bom.Components, refs)
+	}
+	if bom.Vulnerabilities == nil {
+		return nil, nil
+	}
+	var out []Statement
+	for _, v := range *bom.Vulnerabilities {
+		if v.Analysis == nil {
+			continue
+		}
+		s := Statement{Vulnerability: v.ID, Status: cdxStatus(v.Analysis.State), Justification: string(v.Analysis.Justification), Detail: v.Analysis.Detail}
+		if v.References != nil {
+			for _, r := range *v.References {
+				s.Aliases = append(s.Aliases, r.ID)
+			}
+		}
+		if v.Affects != nil {
+			for _, a := range *v.Affects {
+				ref := a.Ref
+				if i := strings.LastIndexByte(ref, '#'); i >= 0 && strings.HasPrefix(ref, "urn:cdx:") {
+					ref = ref[i+1:]
+				}
+				switch {
+				case ref == subject && subject != "":
+					s.ProductWide = true
+				case refs[ref] != "":
+					s.Products = append(s.Products, refs[ref])
+				default:
+					s.Products = append(s.Products, ref)
+				}
+			}
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+func collectRefs(cs []cdx.Component, refs map[string]string) {
+	for _, c := range cs {
+		if c.BOMRef != "" && c.PackageURL != "" {
+			refs[c.BOMRef] = c.PackageURL
+		}
+		if c.Components != nil {
+			collectRefs(*c.Components, refs)
+		}
+	}
+}
+
+// cdxStatus maps a CycloneDX impact analysis state to a VEX status.
+func cdxStatus(s cdx.ImpactAnalysisState) string {
+	switch s {
+	case cdx.IASNotAffected, cdx.IASFalsePositive:
+		return NotAffected
+	case cdx.IASResolved, cdx.IASResolvedWithPedigree:
+		return Fixed
+	case cdx.IASExploitable:
+		return Affected
+	default:
+		return UnderInvestigation
+	}
+}
+
+// Set is the statements of several documents, later ones taking
+// precedence.
+type Set []Statement
+
+// Find returns the last statement about any of ids that covers the
+// component (by purl, ignoring qualifiers the statement does not name,
+// or by name), or nil.
+func (s Set) Find(ids []string, purl, name string) *Statement {
+	var found *Statement
+	for i := range s {
+		st := &s[i]
+		if !namesAny(st, ids) {
+			continue
+		}
+		if st.ProductWide || coversProduct(st.Products, purl, name) {
+			found = st
+		}
+	}
+	return found
+}
+
+func namesAny(st *Statement, ids []string) bool {
+	for _, id := range ids {
+		if strings.EqualFold(st.Vulnerability, id) {
+			return true
+		}
+		for _, a := range st.Aliases {
+			if strings.EqualFold(a, id) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func coversProduct(products []string, purl, name string) bool {
+	for _, p := range products {
+		if p == name || p == purl || (purl != "" && strings.HasPrefix(p, "pkg:") && openvex.PurlMatches(p, purl)) {
+			return true
+		}
+	}
+	return false
+}
+
+func firstNonEmpty(ss ...string) string {
+	for _, s := range ss {
+		if s != "" {
+			return s
+		}
+	}
+	return ""
+}

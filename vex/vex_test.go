@@ -1,0 +1,105 @@
+package vex
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/assayhq/assay/internal/mirrortest"
+)
+
+func TestLoadOpenVEX(t *testing.T) {
+	stmts, err := Load(filepath.Join("testdata", "openvex.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	set := Set(stmts)
+	st := set.Find([]string{"CVE-2023-3978"}, "pkg:golang/golang.org/x/net@v0.7.0", "golang.org/x/net")
+	if st == nil || !st.Suppresses() || !strings.Contains(st.Reason(), "vulnerable_code_not_in_execute_path") {
+		t.Fatalf("statement for CVE-2023-3978 via alias: %+v", st)
+	}
+	if st := set.Find([]string{"GO-2023-1988"}, "pkg:golang/golang.org/x/net@v0.8.0", "golang.org/x/net"); st != nil {
+		t.Errorf("a statement about v0.7.0 applied to v0.8.0: %+v", st)
+	}
+	if st := set.Find([]string{"CVE-2022-32149"}, "pkg:golang/golang.org/x/text@v0.3.7", "golang.org/x/text"); st == nil || st.Suppresses() {
+		t.Errorf("an affected statement must be found and must not suppress: %+v", st)
+	}
+}
+
+func TestLoadCycloneDXVEX(t *testing.T) {
+	dir := filepath.Join(mirrortest.VulnDir(t), "sboms", "cyclonedx-bom-examples", "VEX", "CISA-Use-Cases", "Case-1")
+	tests := []struct {
+		file       string
+		suppresses bool
+		status     string
+	}{
+		{"vex-not_affected.json", true, NotAffected},
+		{"vex-fixed.json", true, Fixed},
+		{"vex-affected.json", false, Affected},
+	}
+	for _, tt := range tests {
+		stmts, err := Load(filepath.Join(dir, tt.file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		st := Set(stmts).Find([]string{"CVE-2021-44228"}, "pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1", "log4j-core")
+		if st == nil || st.Status != tt.status || st.Suppresses() != tt.suppresses || !st.ProductWide {
+			t.Errorf("%s: %+v, want a product-wide %s statement", tt.file, st, tt.status)
+		}
+	}
+}
+
+func TestLoadRejects(t *testing.T) {
+	dir := t.TempDir()
+	for name, body := range map[string]string{
+		"plain.json":  `{"hello":"world"}`,
+		"broken.json": `{"@context":"https://openvex.dev/ns/v0.2.0","statements":[`,
+	} {
+		p := filepath.Join(dir, name)
+		os.WriteFile(p, []byte(body), 0o644)
+		if _, err := Load(p); err == nil || !strings.Contains(err.Error(), name) {
+			t.Errorf("%s: %v, want an error naming the file", name, err)
+		}
+	}
+}
+
+func TestIgnoreRules(t *testing.T) {
+	rules, err := LoadIgnore(filepath.Join("testdata", "assay.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)
+	if !rules[0].Matches([]string{"GO-2022-1059", "CVE-2022-32149"}, "pkg:golang/golang.org/x/text@v0.3.7", "golang.org/x/text") || rules[0].Expired(now) {
+		t.Error("rule 1 does not cover x/text GO-2022-1059")
+	}
+	if rules[0].Matches([]string{"GO-2022-1059"}, "pkg:golang/golang.org/x/net@v0.7.0", "golang.org/x/net") {
+		t.Error("a component-scoped rule matched another component")
+	}
+	if !rules[1].Expired(now) || rules[1].Expired(time.Date(2024, 1, 1, 12, 0, 0, 0, time.UTC)) {
+		t.Error("expiry is not judged by day")
+	}
+	bad := filepath.Join(t.TempDir(), "bad.yaml")
+	for _, body := range []string{"ignore:\n  - id: X\n", "ignore:\n  - id: X\n    reason: r\n    expires: soon\n", "ignore:\n  - id: X\n    reason: r\n    colour: red\n", "a: &a [*a, *a]\n"} {
+		os.WriteFile(bad, []byte(body), 0o644)
+		if _, err := LoadIgnore(bad); err == nil {
+			t.Errorf("accepted %q", body)
+		}
+	}
+}
+
+func FuzzLoad(f *testing.F) {
+	seed, _ := os.ReadFile(filepath.Join("testdata", "openvex.json"))
+	f.Add(seed)
+	f.Add([]byte(`{"bomFormat":"CycloneDX","specVersion":"1.4","vulnerabilities":[{"id":"CVE-1","analysis":{"state":"not_affected"},"affects":[{"ref":"x"}]}]}`))
+	f.Add([]byte(`{"document":{"csaf_version":"2.0","category":"csaf_vex"}}`))
+	dir := f.TempDir()
+	f.Fuzz(func(t *testing.T, data []byte) {
+		p := filepath.Join(dir, "doc.json")
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Skip()
+		}
+		Load(p)
+	})
+}

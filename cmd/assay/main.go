@@ -12,6 +12,10 @@ import (
 	"syscall"
 )
 
+// version is the release version, set at build time with
+// -ldflags "-X main.version=…".
+var version = "dev"
+
 // Exit codes shared by every command.
 const (
 	exitOK     = 0 // success

@@ -2,15 +2,10 @@ package match
 
 import (
 	"context"
-	"net/http"
-	"net/http/httptest"
-	"os"
-	"sync"
 	"testing"
 
 	"github.com/assayhq/assay/advisory"
-	"github.com/assayhq/assay/internal/mirrortest"
-	"github.com/assayhq/assay/vulndb"
+	"github.com/assayhq/assay/internal/vulndbtest"
 )
 
 func ev(kv ...string) []advisory.Event {
@@ -84,48 +79,8 @@ func TestPlatformApplies(t *testing.T) {
 	}
 }
 
-var (
-	dbOnce sync.Once
-	dbHome string
-	dbErr  error
-)
-
-// testDB imports a small real subset of the shared mirror (Go, NVD, KEV,
-// Alpine) once per test binary.
-func testDB(t *testing.T) *vulndb.DB {
-	t.Helper()
-	mirror := mirrortest.VulnDir(t)
-	dbOnce.Do(func() {
-		srv := httptest.NewServer(http.FileServer(http.Dir(mirror)))
-		defer srv.Close()
-		if dbHome, dbErr = os.MkdirTemp("", "assay-match-test-"); dbErr != nil {
-			return
-		}
-		_, dbErr = vulndb.Update(context.Background(), dbHome, vulndb.Config{
-			Endpoints: vulndb.Mirror(srv.URL), Only: []string{"osv", "kev", "nvd", "alpine"}, Ecosystems: []string{"Go"},
-		})
-	})
-	if dbErr != nil {
-		t.Fatal(dbErr)
-	}
-	db, err := vulndb.Open(context.Background(), dbHome)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
-}
-
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if dbHome != "" {
-		os.RemoveAll(dbHome)
-	}
-	os.Exit(code)
-}
-
 func newTestMatcher(t *testing.T) *Matcher {
-	db := testDB(t)
+	db := vulndbtest.Open(t)
 	st, err := db.Status(context.Background())
 	if err != nil {
 		t.Fatal(err)

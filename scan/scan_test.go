@@ -3,63 +3,26 @@ package scan
 import (
 	"context"
 	"encoding/json"
-	"net/http"
-	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/assayhq/assay/internal/mirrortest"
+	"github.com/assayhq/assay/internal/vulndbtest"
 	"github.com/assayhq/assay/inventory"
 	"github.com/assayhq/assay/vex"
 	"github.com/assayhq/assay/vulndb"
 )
 
-var (
-	once sync.Once
-	home string
-	herr error
-)
-
-// testScanner imports the Go advisories, KEV, EPSS-free NVD subset of the
-// shared mirror once and returns a scanner over it.
+// testScanner returns a scanner over the shared test database (Go, KEV,
+// NVD and Alpine data from the offline mirror).
 func testScanner(t *testing.T) *Scanner {
 	t.Helper()
-	mirror := mirrortest.VulnDir(t)
-	once.Do(func() {
-		srv := httptest.NewServer(http.FileServer(http.Dir(mirror)))
-		defer srv.Close()
-		if home, herr = os.MkdirTemp("", "assay-scan-test-"); herr != nil {
-			return
-		}
-		_, herr = vulndb.Update(context.Background(), home, vulndb.Config{
-			Endpoints: vulndb.Mirror(srv.URL), Only: []string{"osv", "kev", "nvd"}, Ecosystems: []string{"Go"},
-		})
-	})
-	if herr != nil {
-		t.Fatal(herr)
-	}
-	db, err := vulndb.Open(context.Background(), home)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	s, err := New(context.Background(), db, Options{})
+	s, err := New(context.Background(), vulndbtest.Open(t), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return s
-}
-
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if home != "" {
-		os.RemoveAll(home)
-	}
-	os.Exit(code)
 }
 
 func TestScanGoMod(t *testing.T) {

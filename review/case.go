@@ -155,7 +155,7 @@ type Case struct {
 	// Calendar names the working-day calendar of the clocks (cn by default).
 	Calendar    string       `json:"calendar"`
 	Created     time.Time    `json:"created"`
-	CreatedBy   string       `json:"created_by"`
+	CreatedBy   string       `json:"created_by,omitempty"`
 	Transitions []Transition `json:"transitions"`
 	Stages      []Stage      `json:"stages,omitempty"`
 	Evidence    []Evidence   `json:"evidence,omitempty"`

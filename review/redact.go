@@ -70,12 +70,13 @@ func (r *Report) Redact(audience string) (*Report, error) {
 		}
 	}
 	if audience == AudiencePublic {
-		c.Factors, c.Evidence, c.Opinions, c.Transitions, c.Stages = []Factor{}, nil, nil, nil, nil
+		c.Factors, c.Evidence, c.Opinions, c.Transitions, c.Stages = []Factor{}, nil, nil, []Transition{}, nil
 		c.CreatedBy = ""
 		if c.Decision != nil {
 			c.Decision.Rationale, c.Decision.Actor = "", ""
 		}
 		out.Deadlines, out.RedactedEvidence = []Deadline{}, len(r.Case.Evidence)
+		out.ElapsedWorkingDays, out.DeadlinesError = 0, ""
 	}
 	return &out, nil
 }

@@ -14,7 +14,6 @@ import (
 	"fmt"
 	"slices"
 	"sort"
-	"strings"
 
 	"github.com/assayhq/assay/advisory"
 	"github.com/assayhq/assay/vulndb"
@@ -64,16 +63,20 @@ type Coverage struct {
 // DB is the advisory data matching reads (vulndb.DB implements it).
 type DB interface {
 	Affecting(ctx context.Context, ecosystem, name string) ([]vulndb.PackageAdvisory, error)
-	Lookup(ctx context.Context, id string) (*vulndb.Vulnerability, error)
+	Brief(ctx context.Context, id string) (*vulndb.Brief, error)
 	Advisory(ctx context.Context, id string) (*advisory.Advisory, error)
 	CPECandidates(ctx context.Context, vendor, product string) ([]string, error)
 }
 
-// Matcher matches components against an advisory database.
+// Matcher matches components against an advisory database. It caches
+// query results (inventories list the same package many times, and many
+// packages share advisories), so it is not safe for concurrent use.
 type Matcher struct {
 	db         DB
 	ecosystems map[string]bool // ecosystems the database has data for
 	hasCPE     bool            // the database holds NVD CPE configurations
+	affecting  map[[2]string][]compiledAdvisory
+	vulns      map[string]*vulndb.Brief
 	// CPEForPURL also CPE-matches components that have package-manager
 	// coverage (off by default: CPE matching of language packages is
 	// notoriously imprecise).
@@ -85,7 +88,8 @@ type Matcher struct {
 // from the database's status), so that missing coverage is reported
 // instead of silently producing no findings.
 func New(db DB, ecosystems []string, hasCPE bool) *Matcher {
-	m := &Matcher{db: db, ecosystems: map[string]bool{}, hasCPE: hasCPE}
+	m := &Matcher{db: db, ecosystems: map[string]bool{}, hasCPE: hasCPE,
+		affecting: map[[2]string][]compiledAdvisory{}, vulns: map[string]*vulndb.Brief{}}
 	for _, e := range ecosystems {
 		m.ecosystems[e] = true
 	}
@@ -161,7 +165,7 @@ func (m *Matcher) matchPackage(ctx context.Context, p Package) ([]hit, error) {
 	var hits []hit
 	seen := map[string]bool{}
 	for _, q := range queries {
-		pas, err := m.db.Affecting(ctx, p.Ecosystem, q.name)
+		pas, err := m.cachedAffecting(ctx, p.Ecosystem, q.name)
 		if err != nil {
 			return nil, err
 		}
@@ -169,11 +173,11 @@ func (m *Matcher) matchPackage(ctx context.Context, p Package) ([]hit, error) {
 			if pa.Withdrawn || seen[pa.ID] {
 				continue
 			}
-			for _, af := range pa.Affected {
-				if !platformApplies(af, p) {
+			for _, e := range pa.entries {
+				if !platformApplies(e.af, p) {
 					continue
 				}
-				rule, ok := Affects(af, p.Ecosystem, q.version)
+				rule, ok := e.affects(p.Ecosystem, q.version)
 				if !ok {
 					continue
 				}
@@ -181,7 +185,7 @@ func (m *Matcher) matchPackage(ctx context.Context, p Package) ([]hit, error) {
 				if q.name != p.Name {
 					rule = fmt.Sprintf("source package %s %s: %s", q.name, q.version, rule)
 				}
-				hits = append(hits, hit{id: pa.ID, evidence: Evidence{By: "purl", Identifier: ident, Advisory: pa.ID, Rule: rule}, fixed: fixedVersions(af)})
+				hits = append(hits, hit{id: pa.ID, evidence: Evidence{By: "purl", Identifier: ident, Advisory: pa.ID, Rule: rule}, fixed: fixedVersions(e.af)})
 				break
 			}
 		}
@@ -233,7 +237,7 @@ func (m *Matcher) group(ctx context.Context, p Package, hits []hit) ([]Finding, 
 	byKey := map[string]*Finding{}
 	var keys []string
 	for _, h := range hits {
-		v, err := m.db.Lookup(ctx, h.id)
+		v, err := m.lookup(ctx, h.id)
 		if err != nil {
 			return nil, fmt.Errorf("look up %s: %w", h.id, err)
 		}
@@ -251,12 +255,7 @@ func (m *Matcher) group(ctx context.Context, p Package, hits []hit) ([]Finding, 
 				f.Aliases = append(f.Aliases, id)
 			}
 		}
-		for _, a := range v.Advisories {
-			if a.ID == h.id {
-				f.Summary = firstLine(a.Summary, a.Details)
-				f.Upstream = a.Upstream
-			}
-		}
+		f.Summary, f.Upstream = v.Summary[h.id], v.Upstream[h.id]
 		if len(v.KEV) > 0 {
 			f.KEV = v.KEV[0]
 		}
@@ -276,16 +275,51 @@ func (m *Matcher) group(ctx context.Context, p Package, hits []hit) ([]Finding, 
 	return out, nil
 }
 
-func firstLine(ss ...string) string {
-	for _, s := range ss {
-		s = strings.TrimSpace(s)
-		if s == "" {
-			continue
-		}
-		if i := strings.IndexByte(s, '\n'); i >= 0 {
-			s = s[:i]
-		}
-		return s
+// maxCachedPackages bounds the per-package query cache.
+const maxCachedPackages = 8192
+
+// compiledAdvisory is a package's affected entries in one advisory, with
+// their ranges parsed.
+type compiledAdvisory struct {
+	vulndb.PackageAdvisory
+	entries []*entry
+}
+
+func (m *Matcher) cachedAffecting(ctx context.Context, eco, name string) ([]compiledAdvisory, error) {
+	k := [2]string{eco, name}
+	if cas, ok := m.affecting[k]; ok {
+		return cas, nil
 	}
-	return ""
+	pas, err := m.db.Affecting(ctx, eco, name)
+	if err != nil {
+		return nil, err
+	}
+	cas := make([]compiledAdvisory, 0, len(pas))
+	for _, pa := range pas {
+		ca := compiledAdvisory{PackageAdvisory: pa}
+		if !pa.Withdrawn {
+			for _, af := range pa.Affected {
+				ca.entries = append(ca.entries, compile(af, eco))
+			}
+		}
+		cas = append(cas, ca)
+	}
+	if len(m.affecting) >= maxCachedPackages {
+		clear(m.affecting)
+	}
+	m.affecting[k] = cas
+	return cas, nil
+}
+
+// lookup returns an alias group with enrichment, once per advisory ID.
+func (m *Matcher) lookup(ctx context.Context, id string) (*vulndb.Brief, error) {
+	if v, ok := m.vulns[id]; ok {
+		return v, nil
+	}
+	v, err := m.db.Brief(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	m.vulns[id] = v
+	return v, nil
 }

@@ -18,51 +18,122 @@ import (
 // or before the next "last_affected", and below any "limit". GIT ranges
 // need commit-level data and are only used through "versions".
 func Affects(af advisory.Affected, ecosystem, v string) (rule string, ok bool) {
-	if slices.Contains(af.Versions, v) || (strings.HasPrefix(ecosystem, "Go") && slices.Contains(af.Versions, strings.TrimPrefix(v, "v"))) {
+	return compile(af, ecosystem).affects(ecosystem, v)
+}
+
+// entry is an affected entry with its range events parsed and sorted
+// once, so that matching many versions of one package parses each bound
+// only once.
+type entry struct {
+	af     advisory.Affected
+	ranges [][]event
+}
+
+// event is one parsed range event.
+type event struct {
+	kind string // introduced, fixed, last_affected, limit
+	raw  string
+	v    version.Version
+	zero bool // introduced "0"
+	bad  bool // the bound did not parse
+}
+
+func compile(af advisory.Affected, ecosystem string) *entry {
+	e := &entry{af: af}
+	for _, r := range af.Ranges {
+		if r.Type != "ECOSYSTEM" && r.Type != "SEMVER" {
+			continue
+		}
+		evs := make([]event, 0, len(r.Events))
+		for _, re := range r.Events {
+			ev := eventOf(re)
+			if ev.kind == "introduced" && ev.raw == "0" {
+				ev.zero = true
+			} else if pv, _, err := version.Parse(ecosystem, ev.raw); err == nil {
+				ev.v = pv
+			} else {
+				ev.bad = true
+			}
+			evs = append(evs, ev)
+		}
+		sort.SliceStable(evs, func(i, j int) bool { return eventLess(evs[i], evs[j]) })
+		e.ranges = append(e.ranges, evs)
+	}
+	return e
+}
+
+func eventOf(e advisory.Event) event {
+	switch {
+	case e.Introduced != "":
+		return event{kind: "introduced", raw: e.Introduced}
+	case e.Fixed != "":
+		return event{kind: "fixed", raw: e.Fixed}
+	case e.LastAffected != "":
+		return event{kind: "last_affected", raw: e.LastAffected}
+	default:
+		return event{kind: "limit", raw: e.Limit}
+	}
+}
+
+// eventLess orders events by version, "introduced 0" first; bounds that
+// do not parse keep their place relative to each other, after the rest.
+func eventLess(a, b event) bool {
+	switch {
+	case a.zero || b.zero:
+		return a.zero && !b.zero
+	case a.bad || b.bad:
+		return !a.bad && b.bad
+	}
+	c, err := a.v.Cmp(b.v)
+	return err == nil && c < 0
+}
+
+// affects evaluates a version against the compiled entry.
+func (e *entry) affects(ecosystem, v string) (string, bool) {
+	if slices.Contains(e.af.Versions, v) || (strings.HasPrefix(ecosystem, "Go") && slices.Contains(e.af.Versions, strings.TrimPrefix(v, "v"))) {
 		return fmt.Sprintf("version %s listed as affected", v), true
+	}
+	if len(e.ranges) == 0 {
+		return "", false
 	}
 	parsed, _, err := version.Parse(ecosystem, v)
 	if err != nil {
 		return "", false
 	}
-	for _, r := range af.Ranges {
-		if r.Type != "ECOSYSTEM" && r.Type != "SEMVER" {
-			continue
-		}
-		if rule, ok := inRange(parsed, r); ok {
+	for _, evs := range e.ranges {
+		if rule, ok := inRange(parsed, evs); ok {
 			return rule, true
 		}
 	}
 	return "", false
 }
 
-// inRange evaluates one range's events against a parsed version.
-func inRange(v version.Version, r advisory.Range) (string, bool) {
-	events := sortedEvents(v, r.Events)
+// inRange evaluates one range's sorted events against a parsed version.
+func inRange(v version.Version, events []event) (string, bool) {
 	for _, e := range events {
-		if e.Limit != "" && cmp(v, e.Limit) >= 0 {
+		if e.kind == "limit" && cmp(v, e) >= 0 {
 			return "", false
 		}
 	}
 	affected := false
 	var from string
 	for i, e := range events {
-		switch {
-		case e.Introduced != "":
-			if e.Introduced == "0" || cmp(v, e.Introduced) >= 0 {
-				affected, from = true, e.Introduced
+		switch e.kind {
+		case "introduced":
+			if e.zero || cmp(v, e) >= 0 {
+				affected, from = true, e.raw
 			}
-		case e.Fixed != "":
-			if cmp(v, e.Fixed) >= 0 {
+		case "fixed":
+			if cmp(v, e) >= 0 {
 				affected = false
 			} else if affected {
-				return fmt.Sprintf("introduced %s, fixed %s", from, e.Fixed), true
+				return fmt.Sprintf("introduced %s, fixed %s", from, e.raw), true
 			}
-		case e.LastAffected != "":
-			if cmp(v, e.LastAffected) > 0 {
+		case "last_affected":
+			if cmp(v, e) > 0 {
 				affected = false
 			} else if affected {
-				return fmt.Sprintf("introduced %s, last_affected %s", from, e.LastAffected), true
+				return fmt.Sprintf("introduced %s, last_affected %s", from, e.raw), true
 			}
 		}
 		if i == len(events)-1 && affected {
@@ -72,36 +143,16 @@ func inRange(v version.Version, r advisory.Range) (string, bool) {
 	return "", false
 }
 
-// cmp compares v with s; a version that does not parse sorts after
-// everything, so a garbled bound never widens a range downward.
-func cmp(v version.Version, s string) int {
-	c, err := v.Compare(s)
+// cmp compares v with an event's bound; a bound that does not parse
+// sorts after everything, so a garbled bound never widens a range
+// downward.
+func cmp(v version.Version, e event) int {
+	if e.bad {
+		return -1
+	}
+	c, err := v.Cmp(e.v)
 	if err != nil {
 		return -1
 	}
 	return c
-}
-
-// sortedEvents orders events by version ("introduced 0" first), keeping
-// the given order among equal versions. Comparisons go through v's
-// ecosystem parser.
-func sortedEvents(v version.Version, events []advisory.Event) []advisory.Event {
-	out := slices.Clone(events)
-	val := func(e advisory.Event) string {
-		return e.Introduced + e.Fixed + e.LastAffected + e.Limit
-	}
-	sort.SliceStable(out, func(i, j int) bool {
-		a, b := val(out[i]), val(out[j])
-		if a == b {
-			return false
-		}
-		if a == "0" && out[i].Introduced != "" {
-			return true
-		}
-		if b == "0" && out[j].Introduced != "" {
-			return false
-		}
-		return v.Less(a, b)
-	})
-	return out
 }

@@ -113,3 +113,19 @@ func TestTableNeverHidesUnassessed(t *testing.T) {
 		t.Errorf("table output:\n%s", out)
 	}
 }
+
+func TestJSONStreamsValidDocument(t *testing.T) {
+	for _, res := range []*scan.Result{sample(), {Schema: scan.Schema, Targets: []scan.Target{}, Findings: []scan.Finding{}}} {
+		var buf bytes.Buffer
+		if err := JSON(&buf, res); err != nil {
+			t.Fatal(err)
+		}
+		var back scan.Result
+		if err := json.Unmarshal(buf.Bytes(), &back); err != nil {
+			t.Fatalf("invalid JSON: %v\n%s", err, buf.String())
+		}
+		if back.Schema != scan.Schema || len(back.Findings) != len(res.Findings) || back.Findings == nil {
+			t.Errorf("round trip: %+v", back)
+		}
+	}
+}

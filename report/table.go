@@ -2,6 +2,8 @@
 package report
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -11,11 +13,39 @@ import (
 	"github.com/assayhq/assay/scan"
 )
 
-// JSON writes the result as the assay.scan/v1 document.
+// JSON writes the result as the assay.scan/v1 document: the header
+// indented, then one finding per line. Findings are encoded one at a
+// time, so a large result is never held twice in memory.
 func JSON(w io.Writer, res *scan.Result) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(res)
+	bw := bufio.NewWriterSize(w, 1<<16)
+	head := *res
+	head.Findings = nil
+	b, err := json.MarshalIndent(head, "", "  ")
+	if err != nil {
+		return err
+	}
+	// Re-open the object before its closing brace to append the findings.
+	b = bytes.TrimSuffix(bytes.TrimRight(b, "\n"), []byte("}"))
+	b = bytes.TrimRight(b, "\n ")
+	b = bytes.TrimSuffix(b, []byte(`"findings": null`))
+	bw.Write(b)
+	bw.WriteString("\"findings\": [")
+	for i := range res.Findings {
+		fb, err := json.Marshal(&res.Findings[i])
+		if err != nil {
+			return err
+		}
+		if i > 0 {
+			bw.WriteString(",")
+		}
+		bw.WriteString("\n    ")
+		bw.Write(fb)
+	}
+	if len(res.Findings) > 0 {
+		bw.WriteString("\n  ")
+	}
+	bw.WriteString("]\n}\n")
+	return bw.Flush()
 }
 
 // colors are ANSI escapes per severity level.

@@ -82,3 +82,9 @@ func (v Version) Less(a, b string) bool {
 	c, err := pa.Compare(b)
 	return err == nil && c < 0
 }
+
+// Cmp compares two versions parsed the same way (same ecosystem, or both
+// Generic): -1, 0 or +1.
+func (v Version) Cmp(w Version) (int, error) {
+	return v.v.Compare(w.v)
+}

@@ -36,6 +36,7 @@ type DB struct {
 
 	affecting *sql.Stmt
 	get       *sql.Stmt
+	brief     *sql.Stmt
 	group     *sql.Stmt
 	members   *sql.Stmt
 	kev       *sql.Stmt
@@ -83,6 +84,7 @@ func (db *DB) init(ctx context.Context) error {
 	}{
 		{&db.affecting, `SELECT id, data, withdrawn FROM affected WHERE ecosystem = ? AND name = ?`},
 		{&db.get, `SELECT data FROM advisories WHERE id = ?`},
+		{&db.brief, `SELECT summary, upstream, scores FROM advisories WHERE id = ?`},
 		{&db.group, `SELECT key FROM groups WHERE member = ?`},
 		{&db.members, `SELECT member FROM groups WHERE key = ?`},
 		{&db.kev, `SELECT data FROM kev WHERE cve = ?`},

@@ -2,7 +2,7 @@ package vulndb
 
 // schemaVersion is stored in every snapshot; a snapshot with another
 // version is refused by Open and rebuilt from scratch by Update.
-const schemaVersion = "2"
+const schemaVersion = "3"
 
 // schemaSQL creates an empty snapshot. Every row that came from a feed is
 // owned by a source (its name in the sources table), so one source can be
@@ -17,7 +17,8 @@ CREATE TABLE sources (
 CREATE TABLE skipped (source TEXT NOT NULL, record TEXT NOT NULL, reason TEXT NOT NULL);
 CREATE INDEX skipped_source ON skipped(source);
 CREATE TABLE advisories (
-	id TEXT PRIMARY KEY, modified TEXT NOT NULL, withdrawn INTEGER NOT NULL, aliases TEXT NOT NULL, data BLOB NOT NULL
+	id TEXT PRIMARY KEY, modified TEXT NOT NULL, withdrawn INTEGER NOT NULL, aliases TEXT NOT NULL,
+	upstream TEXT NOT NULL, summary TEXT NOT NULL, scores BLOB NOT NULL, data BLOB NOT NULL
 ) WITHOUT ROWID;
 CREATE TABLE advisory_sources (source TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (source, id)) WITHOUT ROWID;
 CREATE INDEX advisory_sources_id ON advisory_sources(id);

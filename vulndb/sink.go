@@ -3,6 +3,7 @@ package vulndb
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"github.com/assayhq/assay/advisory"
 )
@@ -76,6 +77,8 @@ func (c *collector) meta(key, value string) {
 type record struct {
 	adv      *advisory.Advisory
 	modified string
+	summary  string // one line
+	scores   []byte // encoded []advisory.Score of the record and its affected entries
 	data     []byte
 	pkgs     []pkgRow
 	cpes     [][2]string // vendor, product
@@ -95,8 +98,15 @@ func prepare(a *advisory.Advisory) (*record, error) {
 		return nil, fmt.Errorf("%s: %w", a.ID, err)
 	}
 	a.Modified = mod.Format(timeLayout)
-	r := &record{adv: a, modified: a.Modified}
+	r := &record{adv: a, modified: a.Modified, summary: oneLine(a.Summary, a.Details)}
 	if r.data, err = json.Marshal(a); err != nil {
+		return nil, fmt.Errorf("encode %s: %w", a.ID, err)
+	}
+	scores := advisory.Scores(a.Severity)
+	for _, af := range a.Affected {
+		scores = append(scores, advisory.Scores(af.Severity)...)
+	}
+	if r.scores, err = json.Marshal(scores); err != nil {
 		return nil, fmt.Errorf("encode %s: %w", a.ID, err)
 	}
 	type key struct{ eco, name string }
@@ -140,4 +150,23 @@ func emit(s sink, a *advisory.Advisory) error {
 		return err
 	}
 	return s.advisory(r)
+}
+
+// oneLine returns the first line of the first non-empty text, at most
+// 200 bytes.
+func oneLine(texts ...string) string {
+	for _, s := range texts {
+		s = strings.TrimSpace(s)
+		if s == "" {
+			continue
+		}
+		if i := strings.IndexByte(s, '\n'); i >= 0 {
+			s = s[:i]
+		}
+		if len(s) > 200 {
+			s = s[:200]
+		}
+		return s
+	}
+	return ""
 }

@@ -61,9 +61,10 @@ func newWriter(ctx context.Context, db *sql.DB, source string, incremental bool)
 		dst **sql.Stmt
 		q   string
 	}{
-		{&w.upsertAdv, `INSERT INTO advisories (id, modified, withdrawn, aliases, data) VALUES (?, ?, ?, ?, ?)
+		{&w.upsertAdv, `INSERT INTO advisories (id, modified, withdrawn, aliases, upstream, summary, scores, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (id) DO UPDATE SET modified = excluded.modified, withdrawn = excluded.withdrawn,
-				aliases = excluded.aliases, data = excluded.data
+				aliases = excluded.aliases, upstream = excluded.upstream, summary = excluded.summary,
+				scores = excluded.scores, data = excluded.data
 			WHERE excluded.modified > advisories.modified
 				OR (excluded.modified = advisories.modified AND excluded.data != advisories.data)
 			RETURNING id`},
@@ -105,7 +106,8 @@ func (w *writer) advisory(r *record) error {
 		return fmt.Errorf("store %s: %w", a.ID, err)
 	}
 	var id string
-	err := w.upsertAdv.QueryRowContext(w.ctx, a.ID, r.modified, a.IsWithdrawn(), strings.Join(a.Aliases, " "), r.data).Scan(&id)
+	err := w.upsertAdv.QueryRowContext(w.ctx, a.ID, r.modified, a.IsWithdrawn(), strings.Join(a.Aliases, " "),
+		strings.Join(a.Upstream, " "), r.summary, r.scores, r.data).Scan(&id)
 	if err == sql.ErrNoRows {
 		return nil // this version or a newer one is already stored
 	}

@@ -247,10 +247,8 @@ func (x *extractor) file(ctx context.Context, fsys fs.FS, p string, single bool)
 		}
 		return nil, errIrrelevant
 	}
-	for _, ps := range x.parsers {
-		if ps.Match(p, info) {
-			return ps.Parse(ctx, fsys, p)
-		}
+	if ps, ok := plugin.Find(x.parsers, p, info); ok {
+		return ps.Parse(ctx, fsys, p)
 	}
 	head, err := readHead(fsys, p)
 	if err != nil {
@@ -401,10 +399,8 @@ func (x *extractor) imageInventory(ctx context.Context, img *image.Image, target
 // parser paths, likely SBOMs and executables. Other files are listed
 // without content.
 func (x *extractor) wanted(p string, info fs.FileInfo) bool {
-	for _, ps := range x.parsers {
-		if ps.Match(p, info) {
-			return true
-		}
+	if _, ok := plugin.Find(x.parsers, p, info); ok {
+		return true
 	}
 	base := path.Base(p)
 	if base == "go.sum" || base == "os-release" {

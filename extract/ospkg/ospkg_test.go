@@ -10,6 +10,7 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"github.com/assayhq/assay/extract/internal/plugin"
 	"github.com/assayhq/assay/extract/limit"
 	"github.com/assayhq/assay/inventory"
 )
@@ -20,21 +21,11 @@ func run(t *testing.T, fsys fs.FS, p string) *inventory.Inventory {
 	if err != nil {
 		t.Fatal(err)
 	}
-	info, err := fs.Stat(fsys, p)
+	inv, err := plugin.ParsePath(context.Background(), ps, fsys, p)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, ps := range ps {
-		if ps.Match(p, info) {
-			inv, err := ps.Parse(context.Background(), fsys, p)
-			if err != nil {
-				t.Fatalf("%s: %v", p, err)
-			}
-			return inv
-		}
-	}
-	t.Fatalf("no parser for %s", p)
-	return nil
+	return inv
 }
 
 func TestDistros(t *testing.T) {

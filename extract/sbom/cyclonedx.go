@@ -10,7 +10,6 @@ import (
 	"context"
 	"encoding/json"
 	"encoding/xml"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -28,32 +27,22 @@ func ReadCycloneDXJSON(ctx context.Context, r io.Reader, name string, lim limit.
 	lim = lim.WithDefaults()
 	dec := json.NewDecoder(limit.Reader(r, lim.MaxFileBytes))
 	conv := newCDXConverter(name, lim)
-	if err := expectDelim(dec, '{'); err != nil {
-		return nil, fmt.Errorf("%s: not a CycloneDX JSON document: %w", name, err)
-	}
 	var format, spec string
 	var deps []cdx.Dependency
-	for dec.More() {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		tok, err := dec.Token()
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
-		}
-		key, _ := tok.(string)
+	err := eachField(ctx, dec, func(key string) (bool, error) {
 		switch key {
 		case "bomFormat":
-			err = dec.Decode(&format)
+			return true, dec.Decode(&format)
 		case "specVersion":
-			err = dec.Decode(&spec)
+			return true, dec.Decode(&spec)
 		case "metadata":
 			var md cdx.Metadata
-			if err = dec.Decode(&md); err == nil && md.Component != nil {
-				err = conv.subject(*md.Component)
+			if err := dec.Decode(&md); err != nil || md.Component == nil {
+				return true, err
 			}
+			return true, conv.subject(*md.Component)
 		case "components":
-			err = eachArrayElement(dec, func() error {
+			return true, eachArrayElement(dec, func() error {
 				var c cdxLite
 				if err := dec.Decode(&c); err != nil {
 					return err
@@ -61,17 +50,12 @@ func ReadCycloneDXJSON(ctx context.Context, r io.Reader, name string, lim limit.
 				return conv.component(c.full(), "", "", 0)
 			})
 		case "dependencies":
-			err = dec.Decode(&deps)
-		default:
-			var skip json.RawMessage
-			err = dec.Decode(&skip)
+			return true, dec.Decode(&deps)
 		}
-		if err != nil {
-			return nil, fmt.Errorf("%s: field %q: %w", name, key, err)
-		}
-	}
-	if err := expectDelim(dec, '}'); err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
+		return false, nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("%s: CycloneDX JSON: %w", name, err)
 	}
 	if format != "CycloneDX" {
 		return nil, fmt.Errorf("%s: not a CycloneDX document (bomFormat %q)", name, format)
@@ -332,37 +316,4 @@ func setMeta(c *inventory.Component, k, v string) {
 		c.Metadata = map[string]string{}
 	}
 	c.Metadata[k] = v
-}
-
-func expectDelim(dec *json.Decoder, want json.Delim) error {
-	tok, err := dec.Token()
-	if err != nil {
-		return err
-	}
-	if d, ok := tok.(json.Delim); !ok || d != want {
-		return fmt.Errorf("expected %q, found %v", want, tok)
-	}
-	return nil
-}
-
-// eachArrayElement consumes a JSON array, calling fn with the decoder
-// positioned at each element. null is accepted as an empty array.
-func eachArrayElement(dec *json.Decoder, fn func() error) error {
-	tok, err := dec.Token()
-	if err != nil {
-		return err
-	}
-	if tok == nil {
-		return nil
-	}
-	if d, ok := tok.(json.Delim); !ok || d != '[' {
-		return errors.New("expected an array")
-	}
-	for dec.More() {
-		if err := fn(); err != nil {
-			return err
-		}
-	}
-	_, err = dec.Token()
-	return err
 }

@@ -164,14 +164,14 @@ func TestBadInput(t *testing.T) {
 	}{
 		{"truncated", ReadCycloneDXJSON, `{"bomFormat":"CycloneDX","components":[{"name":"a"`, limit.Limits{}, "unexpected EOF"},
 		{"not cyclonedx", ReadCycloneDXJSON, `{"foo":1}`, limit.Limits{}, "not a CycloneDX"},
-		{"array", ReadCycloneDXJSON, `[1,2]`, limit.Limits{}, "not a CycloneDX"},
+		{"array", ReadCycloneDXJSON, `[1,2]`, limit.Limits{}, "not a JSON object"},
 		{"too large", ReadCycloneDXJSON, `{"bomFormat":"CycloneDX","x":"` + strings.Repeat("a", 2000) + `"}`, limit.Limits{MaxFileBytes: 1000}, "exceeds limit"},
 		{"too many", ReadCycloneDXJSON, `{"bomFormat":"CycloneDX","components":[{"name":"a"},{"name":"b"},{"name":"c"}]}`, limit.Limits{MaxComponents: 2}, "more than 2 components"},
 		{"deep json", ReadCycloneDXJSON, `{"bomFormat":"CycloneDX","components":[` + deep, limit.Limits{}, "exceeded max depth"},
 		{"invalid utf8", ReadCycloneDXJSON, "{\"bomFormat\":\"CycloneDX\",\"components\":[{\"name\":\"\xff\xfe\"}]}", limit.Limits{}, ""},
 		{"spdx garbage", ReadSPDXJSON, `{"spdxVersion":"SPDX-9.9"}`, limit.Limits{}, "unsupported"},
 		{"spdx3 not", ReadSPDX3, `{"@context":"https://example.com","@graph":[]}`, limit.Limits{}, "not an SPDX 3"},
-		{"tv garbage", ReadSPDXTagValue, "PackageName: x\n\x00\x01", limit.Limits{}, "SPDX tag-value"},
+		{"tv garbage", ReadSPDXTagValue, "PackageName: x\n\x00\x01", limit.Limits{}, "spdx-tv"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

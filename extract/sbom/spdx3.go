@@ -45,28 +45,17 @@ type spdx3Element struct {
 func ReadSPDX3(ctx context.Context, r io.Reader, name string, lim limit.Limits) (*inventory.Inventory, error) {
 	lim = lim.WithDefaults()
 	dec := json.NewDecoder(limit.Reader(r, lim.MaxFileBytes))
-	if err := expectDelim(dec, '{'); err != nil {
-		return nil, fmt.Errorf("%s: not an SPDX 3 JSON-LD document: %w", name, err)
-	}
 	inv := &inventory.Inventory{Target: name, Kind: inventory.KindSBOM}
 	index := map[string]int{}
 	agents := map[string]string{}
 	var rels []spdx3Element
 	var context json.RawMessage
-	for dec.More() {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		tok, err := dec.Token()
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
-		}
-		key, _ := tok.(string)
+	err := eachField(ctx, dec, func(key string) (bool, error) {
 		switch key {
 		case "@context":
-			err = dec.Decode(&context)
+			return true, dec.Decode(&context)
 		case "@graph":
-			err = eachArrayElement(dec, func() error {
+			return true, eachArrayElement(dec, func() error {
 				var e spdx3Element
 				if err := dec.Decode(&e); err != nil {
 					return err
@@ -89,13 +78,11 @@ func ReadSPDX3(ctx context.Context, r io.Reader, name string, lim limit.Limits) 
 				}
 				return nil
 			})
-		default:
-			var skip json.RawMessage
-			err = dec.Decode(&skip)
 		}
-		if err != nil {
-			return nil, fmt.Errorf("%s: field %q: %w", name, key, err)
-		}
+		return false, nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("%s: SPDX 3 JSON-LD: %w", name, err)
 	}
 	if !strings.Contains(string(context), "spdx.org/rdf/3") {
 		return nil, fmt.Errorf("%s: not an SPDX 3 document (@context %s)", name, truncate(string(context), 80))

@@ -10,6 +10,7 @@ import (
 	"testing/fstest"
 
 	"github.com/assayhq/assay/extract/internal/imagetest"
+	"github.com/assayhq/assay/extract/limit"
 	"github.com/assayhq/assay/inventory"
 )
 
@@ -134,6 +135,41 @@ func TestWalk(t *testing.T) {
 	}
 	if inv.Kind != inventory.KindDirectory {
 		t.Errorf("kind %q", inv.Kind)
+	}
+}
+
+func TestWalkBinariesAndLimits(t *testing.T) {
+	dir := t.TempDir()
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(exe)
+	if err != nil {
+		t.Fatal(err)
+	}
+	write(t, dir, "bin/selftest", string(data))
+	write(t, dir, "big/bom.json", `{"bomFormat":"CycloneDX","components":[`+strings.Repeat(`{"name":"x"},`, 200)+`{"name":"y"}]}`)
+	inv, err := Path(context.Background(), dir, Options{Limits: limit.Limits{MaxFileBytes: 1000}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var std bool
+	for _, c := range inv.Components {
+		std = std || (c.Name == "stdlib" && c.Locations[0].Path == "bin/selftest")
+	}
+	if !std {
+		t.Errorf("Go binary not inventoried: %+v", inv.Components)
+	}
+	if len(inv.Unassessed) != 1 || inv.Unassessed[0].Path != "big/bom.json" || !strings.Contains(inv.Unassessed[0].Reason, "exceeds limit") {
+		t.Errorf("unassessed: %+v", inv.Unassessed)
+	}
+	inv, err = Path(context.Background(), dir, Options{Limits: limit.Limits{MaxFiles: 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(inv.Unassessed); n == 0 || !strings.Contains(inv.Unassessed[n-1].Reason, "more than 1 files") {
+		t.Errorf("MaxFiles: %+v", inv.Unassessed)
 	}
 }
 

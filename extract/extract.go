@@ -96,19 +96,26 @@ func Path(ctx context.Context, p string, opts Options) (*inventory.Inventory, er
 }
 
 // relocate rewrites locations naming the single input file by its base
-// name to the path the caller gave.
+// name (alone or as the outer part of "archive!inner") to the path the
+// caller gave.
 func relocate(inv *inventory.Inventory, base, full string) {
+	fix := func(p string) string {
+		if p == base {
+			return full
+		}
+		if rest, ok := strings.CutPrefix(p, base+"!"); ok {
+			return full + "!" + rest
+		}
+		return p
+	}
 	for i := range inv.Components {
 		for j := range inv.Components[i].Locations {
-			if l := &inv.Components[i].Locations[j]; l.Path == base {
-				l.Path = full
-			}
+			l := &inv.Components[i].Locations[j]
+			l.Path = fix(l.Path)
 		}
 	}
 	for i := range inv.Unassessed {
-		if inv.Unassessed[i].Path == base {
-			inv.Unassessed[i].Path = full
-		}
+		inv.Unassessed[i].Path = fix(inv.Unassessed[i].Path)
 	}
 }
 
@@ -371,7 +378,25 @@ func (x *extractor) imageArchive(ctx context.Context, fsys fs.FS, p string) (*in
 		return nil, fmt.Errorf("%s: %w", p, err)
 	}
 	defer img.Close()
-	return x.imageInventory(ctx, img, p)
+	inv, err := x.imageInventory(ctx, img, p)
+	if err != nil {
+		return nil, err
+	}
+	nest(inv, p)
+	return inv, nil
+}
+
+// nest makes the locations of an image's inventory "archive!path".
+func nest(inv *inventory.Inventory, archive string) {
+	for i := range inv.Components {
+		for j := range inv.Components[i].Locations {
+			l := &inv.Components[i].Locations[j]
+			l.Path = archive + "!" + l.Path
+		}
+	}
+	for i := range inv.Unassessed {
+		inv.Unassessed[i].Path = archive + "!" + inv.Unassessed[i].Path
+	}
 }
 
 func (x *extractor) imageInventory(ctx context.Context, img *image.Image, target string) (*inventory.Inventory, error) {

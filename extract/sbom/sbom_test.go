@@ -169,6 +169,8 @@ func TestBadInput(t *testing.T) {
 		{"too many", ReadCycloneDXJSON, `{"bomFormat":"CycloneDX","components":[{"name":"a"},{"name":"b"},{"name":"c"}]}`, limit.Limits{MaxComponents: 2}, "more than 2 components"},
 		{"deep json", ReadCycloneDXJSON, `{"bomFormat":"CycloneDX","components":[` + deep, limit.Limits{}, "exceeded max depth"},
 		{"invalid utf8", ReadCycloneDXJSON, "{\"bomFormat\":\"CycloneDX\",\"components\":[{\"name\":\"\xff\xfe\"}]}", limit.Limits{}, ""},
+		{"deep xml", ReadCycloneDXXML, `<bom xmlns="http://cyclonedx.org/schema/bom/1.5"><components>` + strings.Repeat(`<component type="library"><name>x</name><components>`, 20000), limit.Limits{}, "exceeded max depth"},
+		{"not cyclonedx xml", ReadCycloneDXXML, `<project xmlns="http://maven.apache.org/POM/4.0.0"/>`, limit.Limits{}, "not a CycloneDX XML"},
 		{"spdx garbage", ReadSPDXJSON, `{"spdxVersion":"SPDX-9.9"}`, limit.Limits{}, "unsupported"},
 		{"spdx3 not", ReadSPDX3, `{"@context":"https://example.com","@graph":[]}`, limit.Limits{}, "not an SPDX 3"},
 		{"tv garbage", ReadSPDXTagValue, "PackageName: x\n\x00\x01", limit.Limits{}, "spdx-tv"},

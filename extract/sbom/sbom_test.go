@@ -269,7 +269,7 @@ func documentCount(data []byte, p string) int {
 	case strings.HasSuffix(p, ".spdx"):
 		return bytes.Count(data, []byte("\nPackageName:"))
 	case bytes.Contains(data, []byte(`"spdx.org/rdf/3`)) || bytes.Contains(data, []byte(`spdx.org/rdf/3`)):
-		return bytes.Count(data, []byte(`"software_Package"`))
+		return bytes.Count(data, []byte(`"software_Package"`)) + bytes.Count(data, []byte(`"ai_AIPackage"`)) + bytes.Count(data, []byte(`"dataset_DatasetPackage"`))
 	}
 	return -1
 }

@@ -64,8 +64,8 @@ func ReadSPDX3(ctx context.Context, r io.Reader, name string, lim limit.Limits) 
 				if id == "" {
 					id = e.AtID
 				}
-				switch strings.TrimPrefix(e.Type, "software_") {
-				case "Package":
+				switch spdx3Kind(e.Type) {
+				case "Package", "AIPackage", "DatasetPackage":
 					if err := limit.Count(len(inv.Components)+1, lim.MaxComponents, "packages"); err != nil {
 						return err
 					}
@@ -114,9 +114,25 @@ func ReadSPDX3(ctx context.Context, r io.Reader, name string, lim limit.Limits) 
 	return inv, nil
 }
 
+// spdx3Kind strips the profile prefix of an SPDX 3 type name
+// ("software_Package", "ai_AIPackage", "dataset_DatasetPackage").
+func spdx3Kind(t string) string {
+	if _, rest, ok := strings.Cut(t, "_"); ok {
+		return rest
+	}
+	return t
+}
+
 func spdx3Package(e spdx3Element, id, file string) inventory.Component {
+	typ := e.Purpose
+	switch spdx3Kind(e.Type) {
+	case "AIPackage":
+		typ = "machine-learning-model"
+	case "DatasetPackage":
+		typ = "data"
+	}
 	c := inventory.Component{
-		ID: id, Name: e.Name, Version: e.Version, Type: e.Purpose,
+		ID: id, Name: e.Name, Version: e.Version, Type: typ,
 		Locations: []inventory.Location{{Path: file}},
 	}
 	purls := []string{e.PURL}

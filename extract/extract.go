@@ -99,7 +99,7 @@ func Path(ctx context.Context, p string, opts Options) (*inventory.Inventory, er
 // name (alone or as the outer part of "archive!inner") to the path the
 // caller gave.
 func relocate(inv *inventory.Inventory, base, full string) {
-	fix := func(p string) string {
+	inv.MapPaths(func(p string) string {
 		if p == base {
 			return full
 		}
@@ -107,16 +107,7 @@ func relocate(inv *inventory.Inventory, base, full string) {
 			return full + "!" + rest
 		}
 		return p
-	}
-	for i := range inv.Components {
-		for j := range inv.Components[i].Locations {
-			l := &inv.Components[i].Locations[j]
-			l.Path = fix(l.Path)
-		}
-	}
-	for i := range inv.Unassessed {
-		inv.Unassessed[i].Path = fix(inv.Unassessed[i].Path)
-	}
+	})
 }
 
 // FS walks fsys from root (use "." for the whole tree) and inventories
@@ -140,22 +131,9 @@ func FS(ctx context.Context, fsys fs.FS, root string, opts Options) (*inventory.
 		return nil, err
 	}
 	if root != "." {
-		prefixPaths(inv, root)
+		inv.MapPaths(func(p string) string { return path.Join(root, p) })
 	}
 	return inv, nil
-}
-
-// prefixPaths makes the locations of inv relative to the parent of dir.
-func prefixPaths(inv *inventory.Inventory, dir string) {
-	for i := range inv.Components {
-		for j := range inv.Components[i].Locations {
-			l := &inv.Components[i].Locations[j]
-			l.Path = path.Join(dir, l.Path)
-		}
-	}
-	for i := range inv.Unassessed {
-		inv.Unassessed[i].Path = path.Join(dir, inv.Unassessed[i].Path)
-	}
 }
 
 // extractor holds the parsers and options of one extraction.
@@ -382,21 +360,8 @@ func (x *extractor) imageArchive(ctx context.Context, fsys fs.FS, p string) (*in
 	if err != nil {
 		return nil, err
 	}
-	nest(inv, p)
+	inv.MapPaths(func(inner string) string { return p + "!" + inner })
 	return inv, nil
-}
-
-// nest makes the locations of an image's inventory "archive!path".
-func nest(inv *inventory.Inventory, archive string) {
-	for i := range inv.Components {
-		for j := range inv.Components[i].Locations {
-			l := &inv.Components[i].Locations[j]
-			l.Path = archive + "!" + l.Path
-		}
-	}
-	for i := range inv.Unassessed {
-		inv.Unassessed[i].Path = archive + "!" + inv.Unassessed[i].Path
-	}
 }
 
 func (x *extractor) imageInventory(ctx context.Context, img *image.Image, target string) (*inventory.Inventory, error) {

@@ -96,20 +96,18 @@ func Path(ctx context.Context, p string, opts Options) (*inventory.Inventory, er
 }
 
 // relocate rewrites locations naming the single input file by its base
-// name to the path the caller gave.
+// name (alone or as the outer part of "archive!inner") to the path the
+// caller gave.
 func relocate(inv *inventory.Inventory, base, full string) {
-	for i := range inv.Components {
-		for j := range inv.Components[i].Locations {
-			if l := &inv.Components[i].Locations[j]; l.Path == base {
-				l.Path = full
-			}
+	inv.MapPaths(func(p string) string {
+		if p == base {
+			return full
 		}
-	}
-	for i := range inv.Unassessed {
-		if inv.Unassessed[i].Path == base {
-			inv.Unassessed[i].Path = full
+		if rest, ok := strings.CutPrefix(p, base+"!"); ok {
+			return full + "!" + rest
 		}
-	}
+		return p
+	})
 }
 
 // FS walks fsys from root (use "." for the whole tree) and inventories
@@ -133,22 +131,9 @@ func FS(ctx context.Context, fsys fs.FS, root string, opts Options) (*inventory.
 		return nil, err
 	}
 	if root != "." {
-		prefixPaths(inv, root)
+		inv.MapPaths(func(p string) string { return path.Join(root, p) })
 	}
 	return inv, nil
-}
-
-// prefixPaths makes the locations of inv relative to the parent of dir.
-func prefixPaths(inv *inventory.Inventory, dir string) {
-	for i := range inv.Components {
-		for j := range inv.Components[i].Locations {
-			l := &inv.Components[i].Locations[j]
-			l.Path = path.Join(dir, l.Path)
-		}
-	}
-	for i := range inv.Unassessed {
-		inv.Unassessed[i].Path = path.Join(dir, inv.Unassessed[i].Path)
-	}
 }
 
 // extractor holds the parsers and options of one extraction.
@@ -247,10 +232,8 @@ func (x *extractor) file(ctx context.Context, fsys fs.FS, p string, single bool)
 		}
 		return nil, errIrrelevant
 	}
-	for _, ps := range x.parsers {
-		if ps.Match(p, info) {
-			return ps.Parse(ctx, fsys, p)
-		}
+	if ps, ok := plugin.Find(x.parsers, p, info); ok {
+		return ps.Parse(ctx, fsys, p)
 	}
 	head, err := readHead(fsys, p)
 	if err != nil {
@@ -373,7 +356,12 @@ func (x *extractor) imageArchive(ctx context.Context, fsys fs.FS, p string) (*in
 		return nil, fmt.Errorf("%s: %w", p, err)
 	}
 	defer img.Close()
-	return x.imageInventory(ctx, img, p)
+	inv, err := x.imageInventory(ctx, img, p)
+	if err != nil {
+		return nil, err
+	}
+	inv.MapPaths(func(inner string) string { return p + "!" + inner })
+	return inv, nil
 }
 
 func (x *extractor) imageInventory(ctx context.Context, img *image.Image, target string) (*inventory.Inventory, error) {
@@ -401,10 +389,8 @@ func (x *extractor) imageInventory(ctx context.Context, img *image.Image, target
 // parser paths, likely SBOMs and executables. Other files are listed
 // without content.
 func (x *extractor) wanted(p string, info fs.FileInfo) bool {
-	for _, ps := range x.parsers {
-		if ps.Match(p, info) {
-			return true
-		}
+	if _, ok := plugin.Find(x.parsers, p, info); ok {
+		return true
 	}
 	base := path.Base(p)
 	if base == "go.sum" || base == "os-release" {

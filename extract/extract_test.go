@@ -10,6 +10,7 @@ import (
 	"testing/fstest"
 
 	"github.com/assayhq/assay/extract/internal/imagetest"
+	"github.com/assayhq/assay/extract/limit"
 	"github.com/assayhq/assay/inventory"
 )
 
@@ -137,11 +138,47 @@ func TestWalk(t *testing.T) {
 	}
 }
 
-func checkImage(t *testing.T, inv *inventory.Inventory) {
+func TestWalkBinariesAndLimits(t *testing.T) {
+	dir := t.TempDir()
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(exe)
+	if err != nil {
+		t.Fatal(err)
+	}
+	write(t, dir, "bin/selftest", string(data))
+	write(t, dir, "big/bom.json", `{"bomFormat":"CycloneDX","components":[`+strings.Repeat(`{"name":"x"},`, 200)+`{"name":"y"}]}`)
+	inv, err := Path(context.Background(), dir, Options{Limits: limit.Limits{MaxFileBytes: 1000}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var std bool
+	for _, c := range inv.Components {
+		std = std || (c.Name == "stdlib" && c.Locations[0].Path == "bin/selftest")
+	}
+	if !std {
+		t.Errorf("Go binary not inventoried: %+v", inv.Components)
+	}
+	if len(inv.Unassessed) != 1 || inv.Unassessed[0].Path != "big/bom.json" || !strings.Contains(inv.Unassessed[0].Reason, "exceeds limit") {
+		t.Errorf("unassessed: %+v", inv.Unassessed)
+	}
+	inv, err = Path(context.Background(), dir, Options{Limits: limit.Limits{MaxFiles: 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(inv.Unassessed); n == 0 || !strings.Contains(inv.Unassessed[n-1].Reason, "more than 1 files") {
+		t.Errorf("MaxFiles: %+v", inv.Unassessed)
+	}
+}
+
+func checkImage(t *testing.T, inv *inventory.Inventory, prefix string) {
 	t.Helper()
 	m := names(inv)
 	ssl, ok := m["libssl3@3.0.11-1~deb12u2"]
-	if !ok || ssl.Ecosystem != "Debian:12" || ssl.SourceName != "openssl" || !strings.HasPrefix(ssl.Locations[0].Layer, "sha256:") {
+	if !ok || ssl.Ecosystem != "Debian:12" || ssl.SourceName != "openssl" || !strings.HasPrefix(ssl.Locations[0].Layer, "sha256:") ||
+		ssl.Locations[0].Path != prefix+"var/lib/dpkg/status" {
 		t.Errorf("libssl3: %+v (all: %v)", ssl, m)
 	}
 	if _, ok := m["golang.org/x/text@v0.14.0"]; !ok {
@@ -155,7 +192,7 @@ func checkImage(t *testing.T, inv *inventory.Inventory) {
 	}
 	var tool, evil bool
 	for _, u := range inv.Unassessed {
-		tool = tool || (u.Path == "bin/tool" && strings.Contains(u.Reason, "without Go build information"))
+		tool = tool || (u.Path == prefix+"bin/tool" && strings.Contains(u.Reason, "without Go build information"))
 		evil = evil || strings.Contains(u.Path, "../evil")
 	}
 	if !tool || !evil {
@@ -169,7 +206,7 @@ func TestDockerArchive(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkImage(t, inv)
+	checkImage(t, inv, p+"!")
 	if inv.Format != "docker-archive" {
 		t.Errorf("format %q", inv.Format)
 	}
@@ -184,7 +221,7 @@ func TestOCILayoutDir(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkImage(t, inv)
+	checkImage(t, inv, "")
 }
 
 func TestMissingLayer(t *testing.T) {

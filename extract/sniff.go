@@ -2,11 +2,11 @@ package extract
 
 import (
 	"bytes"
-	"encoding/json"
-	"fmt"
 	"io"
 	"path"
 	"strings"
+
+	"github.com/assayhq/assay/extract/sbom"
 )
 
 // format is a file format recognised from a file's name and first bytes.
@@ -94,59 +94,15 @@ func isExecutable(head []byte) bool {
 	return false
 }
 
-// sniffJSONKeys scans the top-level keys of a JSON object for the key
-// that identifies an SBOM format, for documents whose identifying key
-// comes after the first headSize bytes.
+// sniffJSONKeys recognises an SBOM from its top-level JSON keys.
 func sniffJSONKeys(r io.Reader) format {
-	dec := json.NewDecoder(r)
-	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
-		return fmtUnknown
-	}
-	for dec.More() {
-		tok, err := dec.Token()
-		if err != nil {
-			return fmtUnknown
-		}
-		key, _ := tok.(string)
-		switch key {
-		case "bomFormat":
-			var v string
-			if dec.Decode(&v) == nil && v == "CycloneDX" {
-				return fmtCycloneDXJSON
-			}
-			return fmtUnknown
-		case "spdxVersion":
-			return fmtSPDXJSON
-		case "@context":
-			var v any
-			if err := dec.Decode(&v); err == nil && strings.Contains(fmt.Sprint(v), "spdx.org/rdf/3") {
-				return fmtSPDX3
-			}
-			return fmtUnknown
-		}
-		if err := skipValue(dec); err != nil {
-			return fmtUnknown
-		}
+	switch sbom.DetectJSON(r) {
+	case sbom.FormatCycloneDXJSON:
+		return fmtCycloneDXJSON
+	case sbom.FormatSPDXJSON:
+		return fmtSPDXJSON
+	case sbom.FormatSPDX3:
+		return fmtSPDX3
 	}
 	return fmtUnknown
-}
-
-// skipValue consumes one JSON value token by token, without keeping it.
-func skipValue(dec *json.Decoder) error {
-	depth := 0
-	for {
-		tok, err := dec.Token()
-		if err != nil {
-			return err
-		}
-		switch tok {
-		case json.Delim('{'), json.Delim('['):
-			depth++
-		case json.Delim('}'), json.Delim(']'):
-			depth--
-		}
-		if depth == 0 {
-			return nil
-		}
-	}
 }

@@ -157,6 +157,21 @@ func (inv *Inventory) Merge(other *Inventory) {
 	inv.Unassessed = append(inv.Unassessed, other.Unassessed...)
 }
 
+// MapPaths replaces every location path and unassessed path p with
+// fn(p), for example to nest an inner inventory under its archive
+// ("image.tar!" + p).
+func (inv *Inventory) MapPaths(fn func(string) string) {
+	for i := range inv.Components {
+		for j := range inv.Components[i].Locations {
+			l := &inv.Components[i].Locations[j]
+			l.Path = fn(l.Path)
+		}
+	}
+	for i := range inv.Unassessed {
+		inv.Unassessed[i].Path = fn(inv.Unassessed[i].Path)
+	}
+}
+
 // Sort orders components by ecosystem, name, version and first location,
 // and unassessed entries by path, for stable output.
 func (inv *Inventory) Sort() {

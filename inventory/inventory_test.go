@@ -19,3 +19,14 @@ func TestSortMerge(t *testing.T) {
 		t.Errorf("unassessed: %v", a.Unassessed)
 	}
 }
+
+func TestMapPaths(t *testing.T) {
+	inv := &Inventory{
+		Components: []Component{{Name: "a", Locations: []Location{{Path: "x"}, {Path: "y"}}}},
+		Unassessed: []Unassessed{{Path: "z"}},
+	}
+	inv.MapPaths(func(p string) string { return "img.tar!" + p })
+	if inv.Components[0].Locations[1].Path != "img.tar!y" || inv.Unassessed[0].Path != "img.tar!z" {
+		t.Errorf("%+v", inv)
+	}
+}

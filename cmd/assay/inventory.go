@@ -69,5 +69,6 @@ CycloneDX 1.6 or SPDX 2.3 SBOM.`,
 	f.IntVar(&lim.MaxFiles, "max-files", d.MaxFiles, "most files visited in a directory walk or image")
 	f.Int64Var(&lim.MaxTotalBytes, "max-image-bytes", d.MaxTotalBytes, "most bytes decompressed from one container image")
 	f.IntVar(&lim.MaxLayers, "max-layers", d.MaxLayers, "most layers in one container image")
+	f.Int64Var(&lim.MaxImageContentBytes, "max-image-content", d.MaxImageContentBytes, "most file content of one container image kept in memory, in bytes")
 	return cmd
 }

@@ -95,6 +95,28 @@ func checkRootFS(t *testing.T, img *Image) {
 	}
 }
 
+func TestContentBudget(t *testing.T) {
+	fsys := fstest.MapFS{"img.tar": {Data: imagetest.DockerArchive(imagetest.Sample(), false)}}
+	lim := limit.Limits{MaxImageContentBytes: 64}
+	img, err := OpenArchive(context.Background(), fsys, "img.tar", lim)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer img.Close()
+	if _, err := img.RootFS(context.Background(), lim, all); err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, u := range img.Unassessed {
+		if strings.Contains(u.Reason, "kept in memory") {
+			n++
+		}
+	}
+	if n == 0 {
+		t.Errorf("budget not applied: %v", img.Unassessed)
+	}
+}
+
 func TestBadImages(t *testing.T) {
 	tests := []struct {
 		name string

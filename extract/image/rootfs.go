@@ -62,6 +62,7 @@ func (img *Image) RootFS(ctx context.Context, lim limit.Limits, want func(p stri
 		}
 	}
 	loads := r.plan(want)
+	kept := int64(0)
 	for i := range img.paths {
 		if len(loads[i]) == 0 {
 			continue
@@ -72,9 +73,14 @@ func (img *Image) RootFS(ctx context.Context, lim limit.Limits, want func(p stri
 				return nil
 			}
 			if h.Size > lim.MaxFileBytes {
-				img.skip(fmt.Sprintf("%s!%s", img.Layers[i], name), fmt.Sprintf("file of %d bytes exceeds the %d byte limit; not read", h.Size, lim.MaxFileBytes))
+				img.skip(name, fmt.Sprintf("file of %d bytes exceeds the %d byte limit; not read", h.Size, lim.MaxFileBytes))
 				return nil
 			}
+			if kept+h.Size > lim.MaxImageContentBytes {
+				img.skip(name, fmt.Sprintf("not read: the image content kept in memory would exceed %d bytes", lim.MaxImageContentBytes))
+				return nil
+			}
+			kept += h.Size
 			data, err := io.ReadAll(io.LimitReader(tr, h.Size))
 			if err != nil {
 				return err

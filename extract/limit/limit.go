@@ -33,6 +33,10 @@ type Limits struct {
 	MaxTotalBytes int64
 	// MaxLayers is the most layers of a container image. Default 512.
 	MaxLayers int
+	// MaxImageContentBytes is the most file content of one container image
+	// kept in memory for the walk (package databases, executables, likely
+	// SBOMs). Default 1 GiB.
+	MaxImageContentBytes int64
 }
 
 // Default returns the default limits.
@@ -45,6 +49,8 @@ func Default() Limits {
 		MaxFiles:       1_000_000,
 		MaxTotalBytes:  16 << 30,
 		MaxLayers:      512,
+
+		MaxImageContentBytes: 1 << 30,
 	}
 }
 
@@ -55,6 +61,7 @@ func (l Limits) WithDefaults() Limits {
 	l.MaxFileBytes = pick64(l.MaxFileBytes, d.MaxFileBytes)
 	l.MaxBinaryBytes = pick64(l.MaxBinaryBytes, d.MaxBinaryBytes)
 	l.MaxTotalBytes = pick64(l.MaxTotalBytes, d.MaxTotalBytes)
+	l.MaxImageContentBytes = pick64(l.MaxImageContentBytes, d.MaxImageContentBytes)
 	l.MaxComponents = int(pick64(int64(l.MaxComponents), int64(d.MaxComponents)))
 	l.MaxDepth = int(pick64(int64(l.MaxDepth), int64(d.MaxDepth)))
 	l.MaxFiles = int(pick64(int64(l.MaxFiles), int64(d.MaxFiles)))

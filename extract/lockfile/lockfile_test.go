@@ -2,7 +2,6 @@ package lockfile
 
 import (
 	"context"
-	"io/fs"
 	"os"
 	"path"
 	"strings"
@@ -20,22 +19,11 @@ func parse(t *testing.T, p string) *inventory.Inventory {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fsys := os.DirFS("testdata")
-	info, err := fs.Stat(fsys, p)
+	inv, err := plugin.ParsePath(context.Background(), ps, os.DirFS("testdata"), p)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, ps := range ps {
-		if ps.Match(p, info) {
-			inv, err := ps.Parse(context.Background(), fsys, p)
-			if err != nil {
-				t.Fatalf("%s: %v", p, err)
-			}
-			return inv
-		}
-	}
-	t.Fatalf("%s: no parser matched", p)
-	return nil
+	return inv
 }
 
 func versions(inv *inventory.Inventory) map[string]inventory.Component {
@@ -100,6 +88,21 @@ func TestScalibrLockfiles(t *testing.T) {
 			"Django_Rest.Framework@3.14.0": "pkg:pypi/django-rest-framework@3.14.0",
 			"requests@2.31.0":              "pkg:pypi/requests@2.31.0",
 		}},
+		{"npm1/package-lock.json", "package-lock.json", map[string]string{"minimist@1.2.5": "pkg:npm/minimist@1.2.5"}},
+		{"yarn1/yarn.lock", "yarn.lock", map[string]string{
+			"@babel/code-frame@7.22.13": "pkg:npm/%40babel/code-frame@7.22.13",
+			"lodash@4.17.21":            "pkg:npm/lodash@4.17.21",
+		}},
+		{"yarnberry/yarn.lock", "yarn.lock", map[string]string{"lodash@4.17.21": "pkg:npm/lodash@4.17.21"}},
+		{"pnpm/pnpm-lock.yaml", "pnpm-lock.yaml", map[string]string{"lodash@4.17.21": "pkg:npm/lodash@4.17.21"}},
+		{"poetry/poetry.lock", "poetry.lock", map[string]string{"requests@2.31.0": "pkg:pypi/requests@2.31.0"}},
+		{"pipenv/Pipfile.lock", "Pipfile.lock", map[string]string{"urllib3@1.26.18": "pkg:pypi/urllib3@1.26.18", "pytest@7.4.3": "pkg:pypi/pytest@7.4.3"}},
+		{"uv/uv.lock", "uv.lock", map[string]string{"idna@3.6": "pkg:pypi/idna@3.6"}},
+		{"ruby/Gemfile.lock", "Gemfile.lock", map[string]string{"rack@2.2.8": "pkg:gem/rack@2.2.8"}},
+		{"php/composer.lock", "composer.lock", map[string]string{"guzzlehttp/guzzle@7.8.0": "pkg:composer/guzzlehttp/guzzle@7.8.0"}},
+		{"maven/pom.xml", "pom.xml", map[string]string{"org.apache.logging.log4j:log4j-core@2.14.1": "pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1"}},
+		{"gradle/gradle.lockfile", "gradle.lockfile", map[string]string{"com.google.guava:guava@32.1.2-jre": "pkg:maven/com.google.guava/guava@32.1.2-jre"}},
+		{"nuget/packages.lock.json", "packages.lock.json", map[string]string{"Newtonsoft.Json@13.0.1": "pkg:nuget/Newtonsoft.Json@13.0.1"}},
 		{"cargo/Cargo.lock", "Cargo.lock", map[string]string{
 			"serde@1.0.190": "pkg:cargo/serde@1.0.190",
 			"app@0.1.0":     "pkg:cargo/app@0.1.0",
@@ -118,8 +121,8 @@ func TestScalibrLockfiles(t *testing.T) {
 					t.Errorf("missing %s in %v", nv, m)
 					continue
 				}
-				if c.PURL != purl || c.Locations[0].Path != tt.file {
-					t.Errorf("%s: purl %q location %v", nv, c.PURL, c.Locations)
+				if c.PURL != purl || c.Locations[0].Path != tt.file || c.Ecosystem == "" {
+					t.Errorf("%s: purl %q location %v ecosystem %q", nv, c.PURL, c.Locations, c.Ecosystem)
 				}
 			}
 		})
@@ -139,8 +142,7 @@ func TestBadLockfiles(t *testing.T) {
 	}
 	for name := range fsys {
 		t.Run(name, func(t *testing.T) {
-			p := findParser(t, ps, fsys, name)
-			_, err := p.Parse(context.Background(), fsys, name)
+			_, err := plugin.ParsePath(context.Background(), ps, fsys, name)
 			if err == nil {
 				t.Skip("accepted (no error)") // the parser may tolerate it; it must not panic
 			}
@@ -149,19 +151,4 @@ func TestBadLockfiles(t *testing.T) {
 			}
 		})
 	}
-}
-
-func findParser(t *testing.T, ps []plugin.Parser, fsys fs.FS, name string) plugin.Parser {
-	t.Helper()
-	info, err := fs.Stat(fsys, name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, p := range ps {
-		if p.Match(name, info) {
-			return p
-		}
-	}
-	t.Fatalf("no parser for %s", name)
-	return plugin.Parser{}
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"github.com/assayhq/assay/extract/internal/plugin"
 	"github.com/assayhq/assay/extract/limit"
 	"github.com/assayhq/assay/inventory"
 )
@@ -20,21 +21,11 @@ func run(t *testing.T, fsys fs.FS, p string) *inventory.Inventory {
 	if err != nil {
 		t.Fatal(err)
 	}
-	info, err := fs.Stat(fsys, p)
+	inv, err := plugin.ParsePath(context.Background(), ps, fsys, p)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, ps := range ps {
-		if ps.Match(p, info) {
-			inv, err := ps.Parse(context.Background(), fsys, p)
-			if err != nil {
-				t.Fatalf("%s: %v", p, err)
-			}
-			return inv
-		}
-	}
-	t.Fatalf("no parser for %s", p)
-	return nil
+	return inv
 }
 
 func TestDistros(t *testing.T) {
@@ -83,30 +74,42 @@ func TestDistros(t *testing.T) {
 	}
 }
 
-// TestRPM reads a real BerkeleyDB rpm database from osv-scalibr's own test
-// data in the module cache (not copied into this repository).
+// TestRPM reads real rpm databases in the three formats (BerkeleyDB, NDB,
+// SQLite) from osv-scalibr's own test data in the module cache (not copied
+// into this repository).
 func TestRPM(t *testing.T) {
 	out, err := exec.Command("go", "env", "GOMODCACHE").Output()
 	if err != nil {
 		t.Skip("go env:", err)
 	}
-	db := filepath.Join(strings.TrimSpace(string(out)), "github.com/google/osv-scalibr@v0.5.3/extractor/filesystem/os/rpm/testdata/Packages_epoch")
-	data, err := os.ReadFile(db)
-	if err != nil {
-		t.Skip("scalibr test data not in module cache:", err)
-	}
-	fsys := fstest.MapFS{
-		"var/lib/rpm/Packages": {Data: data},
-		"etc/os-release":       {Data: []byte("ID=\"almalinux\"\nVERSION_ID=\"9.3\"\n")},
-	}
-	inv := run(t, fsys, "var/lib/rpm/Packages")
-	if len(inv.Components) == 0 {
-		t.Fatal("no packages")
-	}
-	for _, c := range inv.Components {
-		if c.Ecosystem != "AlmaLinux:9" || c.SourceName == "" || !strings.HasPrefix(c.PURL, "pkg:rpm/") {
-			t.Errorf("%+v", c)
-		}
+	dir := filepath.Join(strings.TrimSpace(string(out)), "github.com/google/osv-scalibr@v0.5.3/extractor/filesystem/os/rpm/testdata")
+	for file, dbPath := range map[string]string{
+		"Packages_epoch": "var/lib/rpm/Packages",
+		"Packages.db":    "usr/lib/sysimage/rpm/Packages.db",
+		"rpmdb.sqlite":   "var/lib/rpm/rpmdb.sqlite",
+	} {
+		t.Run(file, func(t *testing.T) {
+			data, err := os.ReadFile(filepath.Join(dir, file))
+			if err != nil {
+				t.Skip("scalibr test data not in module cache:", err)
+			}
+			fsys := fstest.MapFS{
+				dbPath:           {Data: data},
+				"etc/os-release": {Data: []byte("ID=\"almalinux\"\nVERSION_ID=\"9.3\"\n")},
+			}
+			inv := run(t, fsys, dbPath)
+			if len(inv.Components) == 0 {
+				t.Fatal("no packages")
+			}
+			for _, c := range inv.Components {
+				if c.Ecosystem != "AlmaLinux:9" || !strings.HasPrefix(c.PURL, "pkg:rpm/") {
+					t.Errorf("%+v", c)
+				}
+				if c.SourceName == "" && c.Name != "gpg-pubkey" {
+					t.Errorf("no source package: %+v", c)
+				}
+			}
+		})
 	}
 }
 

@@ -10,7 +10,6 @@ import (
 	"context"
 	"encoding/json"
 	"encoding/xml"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -28,32 +27,22 @@ func ReadCycloneDXJSON(ctx context.Context, r io.Reader, name string, lim limit.
 	lim = lim.WithDefaults()
 	dec := json.NewDecoder(limit.Reader(r, lim.MaxFileBytes))
 	conv := newCDXConverter(name, lim)
-	if err := expectDelim(dec, '{'); err != nil {
-		return nil, fmt.Errorf("%s: not a CycloneDX JSON document: %w", name, err)
-	}
 	var format, spec string
 	var deps []cdx.Dependency
-	for dec.More() {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		tok, err := dec.Token()
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
-		}
-		key, _ := tok.(string)
+	err := eachField(ctx, dec, func(key string) (bool, error) {
 		switch key {
 		case "bomFormat":
-			err = dec.Decode(&format)
+			return true, dec.Decode(&format)
 		case "specVersion":
-			err = dec.Decode(&spec)
+			return true, dec.Decode(&spec)
 		case "metadata":
 			var md cdx.Metadata
-			if err = dec.Decode(&md); err == nil && md.Component != nil {
-				err = conv.subject(*md.Component)
+			if err := dec.Decode(&md); err != nil || md.Component == nil {
+				return true, err
 			}
+			return true, conv.subject(*md.Component)
 		case "components":
-			err = eachArrayElement(dec, func() error {
+			return true, eachArrayElement(dec, func() error {
 				var c cdxLite
 				if err := dec.Decode(&c); err != nil {
 					return err
@@ -61,17 +50,12 @@ func ReadCycloneDXJSON(ctx context.Context, r io.Reader, name string, lim limit.
 				return conv.component(c.full(), "", "", 0)
 			})
 		case "dependencies":
-			err = dec.Decode(&deps)
-		default:
-			var skip json.RawMessage
-			err = dec.Decode(&skip)
+			return true, dec.Decode(&deps)
 		}
-		if err != nil {
-			return nil, fmt.Errorf("%s: field %q: %w", name, key, err)
-		}
-	}
-	if err := expectDelim(dec, '}'); err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
+		return false, nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("%s: CycloneDX JSON: %w", name, err)
 	}
 	if format != "CycloneDX" {
 		return nil, fmt.Errorf("%s: not a CycloneDX document (bomFormat %q)", name, format)
@@ -81,40 +65,97 @@ func ReadCycloneDXJSON(ctx context.Context, r io.Reader, name string, lim limit.
 	return conv.inv, nil
 }
 
-// ReadCycloneDXXML reads a CycloneDX XML document (spec 1.0–1.7) from r.
-// The Go XML decoder expands no DTD entities and fetches nothing, so
-// entity bombs and external entities are rejected as errors.
+// ReadCycloneDXXML reads a CycloneDX XML document (spec 1.0–1.7) from r,
+// streaming it: each <component> under <components> is decoded on its
+// own with the cyclonedx-go types. The Go XML decoder expands no DTD
+// entities and fetches nothing, so entity bombs and external entities are
+// errors.
 func ReadCycloneDXXML(ctx context.Context, r io.Reader, name string, lim limit.Limits) (*inventory.Inventory, error) {
 	lim = lim.WithDefaults()
-	var bom cdx.BOM
 	xd := xml.NewDecoder(limit.Reader(r, lim.MaxFileBytes))
-	if err := xd.Decode(&bom); err != nil {
+	conv := newCDXConverter(name, lim)
+	ns, err := xmlRoot(xd)
+	if err != nil {
 		return nil, fmt.Errorf("%s: CycloneDX XML: %w", name, err)
 	}
-	if bom.XMLName.Local != "bom" || !strings.HasPrefix(bom.XMLNS, "http://cyclonedx.org/schema/bom/") {
-		return nil, fmt.Errorf("%s: not a CycloneDX XML document (root <%s xmlns=%q>)", name, bom.XMLName.Local, bom.XMLNS)
-	}
-	conv := newCDXConverter(name, lim)
-	if bom.Metadata != nil && bom.Metadata.Component != nil {
-		if err := conv.subject(*bom.Metadata.Component); err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
-		}
-	}
-	if bom.Components != nil {
-		for _, c := range *bom.Components {
-			if err := ctx.Err(); err != nil {
-				return nil, err
+	var deps []cdx.Dependency
+	err = eachXMLChild(ctx, xd, func(el xml.StartElement) error {
+		switch el.Name.Local {
+		case "metadata":
+			var md cdx.Metadata
+			if err := xd.DecodeElement(&md, &el); err != nil || md.Component == nil {
+				return err
 			}
-			if err := conv.component(c, "", "", 0); err != nil {
-				return nil, fmt.Errorf("%s: %w", name, err)
-			}
+			return conv.subject(*md.Component)
+		case "components":
+			return eachXMLChild(ctx, xd, func(el xml.StartElement) error {
+				if el.Name.Local != "component" {
+					return xd.Skip()
+				}
+				var c cdx.Component
+				if err := xd.DecodeElement(&c, &el); err != nil {
+					return err
+				}
+				return conv.component(c, "", "", 0)
+			})
+		case "dependencies":
+			return eachXMLChild(ctx, xd, func(el xml.StartElement) error {
+				var d cdx.Dependency
+				if err := xd.DecodeElement(&d, &el); err != nil {
+					return err
+				}
+				deps = append(deps, d)
+				return nil
+			})
 		}
+		return xd.Skip()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("%s: CycloneDX XML: %w", name, err)
 	}
-	if bom.Dependencies != nil {
-		conv.dependencies(*bom.Dependencies)
-	}
-	conv.inv.Format = "cyclonedx-xml " + strings.TrimPrefix(bom.XMLNS, "http://cyclonedx.org/schema/bom/")
+	conv.dependencies(deps)
+	conv.inv.Format = "cyclonedx-xml " + strings.TrimPrefix(ns, "http://cyclonedx.org/schema/bom/")
 	return conv.inv, nil
+}
+
+// xmlRoot reads up to the root element and checks it is a CycloneDX <bom>;
+// it returns the namespace.
+func xmlRoot(xd *xml.Decoder) (string, error) {
+	for {
+		tok, err := xd.Token()
+		if err != nil {
+			return "", err
+		}
+		if el, ok := tok.(xml.StartElement); ok {
+			if el.Name.Local != "bom" || !strings.HasPrefix(el.Name.Space, "http://cyclonedx.org/schema/bom/") {
+				return "", fmt.Errorf("not a CycloneDX XML document (root <%s xmlns=%q>)", el.Name.Local, el.Name.Space)
+			}
+			return el.Name.Space, nil
+		}
+	}
+}
+
+// eachXMLChild calls fn for each child element of the current element and
+// consumes the current element's end tag. fn must consume the child
+// (DecodeElement or Skip).
+func eachXMLChild(ctx context.Context, xd *xml.Decoder, fn func(xml.StartElement) error) error {
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		tok, err := xd.Token()
+		if err != nil {
+			return err
+		}
+		switch el := tok.(type) {
+		case xml.StartElement:
+			if err := fn(el); err != nil {
+				return fmt.Errorf("<%s>: %w", el.Name.Local, err)
+			}
+		case xml.EndElement:
+			return nil
+		}
+	}
 }
 
 // cdxLite declares only the component fields an inventory uses, with the
@@ -332,37 +373,4 @@ func setMeta(c *inventory.Component, k, v string) {
 		c.Metadata = map[string]string{}
 	}
 	c.Metadata[k] = v
-}
-
-func expectDelim(dec *json.Decoder, want json.Delim) error {
-	tok, err := dec.Token()
-	if err != nil {
-		return err
-	}
-	if d, ok := tok.(json.Delim); !ok || d != want {
-		return fmt.Errorf("expected %q, found %v", want, tok)
-	}
-	return nil
-}
-
-// eachArrayElement consumes a JSON array, calling fn with the decoder
-// positioned at each element. null is accepted as an empty array.
-func eachArrayElement(dec *json.Decoder, fn func() error) error {
-	tok, err := dec.Token()
-	if err != nil {
-		return err
-	}
-	if tok == nil {
-		return nil
-	}
-	if d, ok := tok.(json.Delim); !ok || d != '[' {
-		return errors.New("expected an array")
-	}
-	for dec.More() {
-		if err := fn(); err != nil {
-			return err
-		}
-	}
-	_, err = dec.Token()
-	return err
 }

@@ -164,14 +164,16 @@ func TestBadInput(t *testing.T) {
 	}{
 		{"truncated", ReadCycloneDXJSON, `{"bomFormat":"CycloneDX","components":[{"name":"a"`, limit.Limits{}, "unexpected EOF"},
 		{"not cyclonedx", ReadCycloneDXJSON, `{"foo":1}`, limit.Limits{}, "not a CycloneDX"},
-		{"array", ReadCycloneDXJSON, `[1,2]`, limit.Limits{}, "not a CycloneDX"},
+		{"array", ReadCycloneDXJSON, `[1,2]`, limit.Limits{}, "not a JSON object"},
 		{"too large", ReadCycloneDXJSON, `{"bomFormat":"CycloneDX","x":"` + strings.Repeat("a", 2000) + `"}`, limit.Limits{MaxFileBytes: 1000}, "exceeds limit"},
 		{"too many", ReadCycloneDXJSON, `{"bomFormat":"CycloneDX","components":[{"name":"a"},{"name":"b"},{"name":"c"}]}`, limit.Limits{MaxComponents: 2}, "more than 2 components"},
 		{"deep json", ReadCycloneDXJSON, `{"bomFormat":"CycloneDX","components":[` + deep, limit.Limits{}, "exceeded max depth"},
 		{"invalid utf8", ReadCycloneDXJSON, "{\"bomFormat\":\"CycloneDX\",\"components\":[{\"name\":\"\xff\xfe\"}]}", limit.Limits{}, ""},
+		{"deep xml", ReadCycloneDXXML, `<bom xmlns="http://cyclonedx.org/schema/bom/1.5"><components>` + strings.Repeat(`<component type="library"><name>x</name><components>`, 20000), limit.Limits{}, "exceeded max depth"},
+		{"not cyclonedx xml", ReadCycloneDXXML, `<project xmlns="http://maven.apache.org/POM/4.0.0"/>`, limit.Limits{}, "not a CycloneDX XML"},
 		{"spdx garbage", ReadSPDXJSON, `{"spdxVersion":"SPDX-9.9"}`, limit.Limits{}, "unsupported"},
 		{"spdx3 not", ReadSPDX3, `{"@context":"https://example.com","@graph":[]}`, limit.Limits{}, "not an SPDX 3"},
-		{"tv garbage", ReadSPDXTagValue, "PackageName: x\n\x00\x01", limit.Limits{}, "SPDX tag-value"},
+		{"tv garbage", ReadSPDXTagValue, "PackageName: x\n\x00\x01", limit.Limits{}, "spdx-tv"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -267,7 +269,7 @@ func documentCount(data []byte, p string) int {
 	case strings.HasSuffix(p, ".spdx"):
 		return bytes.Count(data, []byte("\nPackageName:"))
 	case bytes.Contains(data, []byte(`"spdx.org/rdf/3`)) || bytes.Contains(data, []byte(`spdx.org/rdf/3`)):
-		return bytes.Count(data, []byte(`"software_Package"`))
+		return bytes.Count(data, []byte(`"software_Package"`)) + bytes.Count(data, []byte(`"ai_AIPackage"`)) + bytes.Count(data, []byte(`"dataset_DatasetPackage"`))
 	}
 	return -1
 }

@@ -20,30 +20,26 @@ import (
 // library reads the whole document, so memory is bounded by
 // Limits.MaxFileBytes rather than streamed.
 func ReadSPDXJSON(ctx context.Context, r io.Reader, name string, lim limit.Limits) (*inventory.Inventory, error) {
-	lim = lim.WithDefaults()
-	data, err := limit.ReadAll(r, lim.MaxFileBytes)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
-	}
-	doc, err := spdxjson.Read(bytes.NewReader(data))
-	if err != nil {
-		return nil, fmt.Errorf("%s: SPDX JSON: %w", name, err)
-	}
-	return spdxInventory(ctx, doc, name, "spdx-json "+spdxVersion(jsonVersion, data), lim)
+	return readSPDX2(ctx, r, name, lim, "spdx-json", jsonVersion, spdxjson.Read)
 }
 
 // ReadSPDXTagValue reads an SPDX 2.1–2.3 tag-value document from r.
 func ReadSPDXTagValue(ctx context.Context, r io.Reader, name string, lim limit.Limits) (*inventory.Inventory, error) {
+	return readSPDX2(ctx, r, name, lim, "spdx-tv", tvVersion, tagvalue.Read)
+}
+
+func readSPDX2(ctx context.Context, r io.Reader, name string, lim limit.Limits, format string,
+	version *regexp.Regexp, parse func(io.Reader) (*spdx.Document, error)) (*inventory.Inventory, error) {
 	lim = lim.WithDefaults()
 	data, err := limit.ReadAll(r, lim.MaxFileBytes)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	doc, err := tagvalue.Read(bytes.NewReader(data))
+	doc, err := parse(bytes.NewReader(data))
 	if err != nil {
-		return nil, fmt.Errorf("%s: SPDX tag-value: %w", name, err)
+		return nil, fmt.Errorf("%s: %s: %w", name, format, err)
 	}
-	return spdxInventory(ctx, doc, name, "spdx-tv "+spdxVersion(tvVersion, data), lim)
+	return spdxInventory(ctx, doc, name, format+" "+spdxVersion(version, data), lim)
 }
 
 var (

@@ -45,28 +45,17 @@ type spdx3Element struct {
 func ReadSPDX3(ctx context.Context, r io.Reader, name string, lim limit.Limits) (*inventory.Inventory, error) {
 	lim = lim.WithDefaults()
 	dec := json.NewDecoder(limit.Reader(r, lim.MaxFileBytes))
-	if err := expectDelim(dec, '{'); err != nil {
-		return nil, fmt.Errorf("%s: not an SPDX 3 JSON-LD document: %w", name, err)
-	}
 	inv := &inventory.Inventory{Target: name, Kind: inventory.KindSBOM}
 	index := map[string]int{}
 	agents := map[string]string{}
 	var rels []spdx3Element
 	var context json.RawMessage
-	for dec.More() {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		tok, err := dec.Token()
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
-		}
-		key, _ := tok.(string)
+	err := eachField(ctx, dec, func(key string) (bool, error) {
 		switch key {
 		case "@context":
-			err = dec.Decode(&context)
+			return true, dec.Decode(&context)
 		case "@graph":
-			err = eachArrayElement(dec, func() error {
+			return true, eachArrayElement(dec, func() error {
 				var e spdx3Element
 				if err := dec.Decode(&e); err != nil {
 					return err
@@ -75,8 +64,8 @@ func ReadSPDX3(ctx context.Context, r io.Reader, name string, lim limit.Limits) 
 				if id == "" {
 					id = e.AtID
 				}
-				switch strings.TrimPrefix(e.Type, "software_") {
-				case "Package":
+				switch spdx3Kind(e.Type) {
+				case "Package", "AIPackage", "DatasetPackage":
 					if err := limit.Count(len(inv.Components)+1, lim.MaxComponents, "packages"); err != nil {
 						return err
 					}
@@ -89,13 +78,11 @@ func ReadSPDX3(ctx context.Context, r io.Reader, name string, lim limit.Limits) 
 				}
 				return nil
 			})
-		default:
-			var skip json.RawMessage
-			err = dec.Decode(&skip)
 		}
-		if err != nil {
-			return nil, fmt.Errorf("%s: field %q: %w", name, key, err)
-		}
+		return false, nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("%s: SPDX 3 JSON-LD: %w", name, err)
 	}
 	if !strings.Contains(string(context), "spdx.org/rdf/3") {
 		return nil, fmt.Errorf("%s: not an SPDX 3 document (@context %s)", name, truncate(string(context), 80))
@@ -127,9 +114,25 @@ func ReadSPDX3(ctx context.Context, r io.Reader, name string, lim limit.Limits) 
 	return inv, nil
 }
 
+// spdx3Kind strips the profile prefix of an SPDX 3 type name
+// ("software_Package", "ai_AIPackage", "dataset_DatasetPackage").
+func spdx3Kind(t string) string {
+	if _, rest, ok := strings.Cut(t, "_"); ok {
+		return rest
+	}
+	return t
+}
+
 func spdx3Package(e spdx3Element, id, file string) inventory.Component {
+	typ := e.Purpose
+	switch spdx3Kind(e.Type) {
+	case "AIPackage":
+		typ = "machine-learning-model"
+	case "DatasetPackage":
+		typ = "data"
+	}
 	c := inventory.Component{
-		ID: id, Name: e.Name, Version: e.Version, Type: e.Purpose,
+		ID: id, Name: e.Name, Version: e.Version, Type: typ,
 		Locations: []inventory.Location{{Path: file}},
 	}
 	purls := []string{e.PURL}

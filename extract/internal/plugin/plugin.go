@@ -31,6 +31,29 @@ type Parser struct {
 	Parse func(ctx context.Context, fsys fs.FS, p string) (*inventory.Inventory, error)
 }
 
+// Find returns the first parser whose Match accepts the file at p.
+func Find(ps []Parser, p string, info fs.FileInfo) (Parser, bool) {
+	for _, ps := range ps {
+		if ps.Match(p, info) {
+			return ps, true
+		}
+	}
+	return Parser{}, false
+}
+
+// ParsePath parses the file at p in fsys with the first matching parser.
+func ParsePath(ctx context.Context, ps []Parser, fsys fs.FS, p string) (*inventory.Inventory, error) {
+	info, err := fs.Stat(fsys, p)
+	if err != nil {
+		return nil, err
+	}
+	parser, ok := Find(ps, p, info)
+	if !ok {
+		return nil, fmt.Errorf("%s: no parser for this path", p)
+	}
+	return parser.Parse(ctx, fsys, p)
+}
+
 // Scalibr wraps one osv-scalibr filesystem extractor as a Parser. convert
 // may adjust each converted component using the scalibr package (for
 // example to fill SourceName from OS package metadata); it may be nil.

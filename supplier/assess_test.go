@@ -13,7 +13,7 @@ import (
 
 func TestParseProfileErrors(t *testing.T) {
 	tests := []struct{ in, want string }{
-		{"", "empty profile"},
+		{"", "empty document"},
 		{"name: X\nnmae: typo\n", "nmae"},
 		{"aliases: [a]\n", `missing "name"`},
 		{"name: X\nowners:\n  - name: A\n    share: 120\n", "outside 0-100"},

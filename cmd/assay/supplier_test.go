@@ -85,6 +85,14 @@ func TestSupplierCommands(t *testing.T) {
 	if _, ok := err.(*policyError); !ok {
 		t.Errorf("assess example --fail-on listed: %v, want a policy error", err)
 	}
+	out, err = execute(t, "", "supplier", "dependence", filepath.Join(root, "examples", "installed-base.yaml"), "--format", "json")
+	if err != nil || !strings.Contains(out, `"schema": "assay.supplier-dependence/v1"`) || !strings.Contains(out, `"hhi": 7813`) {
+		t.Errorf("dependence: %v %s", err, out)
+	}
+	out, err = execute(t, "", "supplier", "export", "3A090", "--destination", "CN", "--date", "2024-01-01", "--format", "json")
+	if err != nil || !strings.Contains(out, "us-ear-2023-advanced-computing") {
+		t.Errorf("export: %v %s", err, out)
+	}
 	bad := filepath.Join(t.TempDir(), "v.yaml")
 	if err := os.WriteFile(bad, []byte("nmae: x\n"), 0o644); err != nil {
 		t.Fatal(err)

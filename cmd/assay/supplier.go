@@ -171,6 +171,9 @@ stdin) and writes one JSON result line per input line.`,
 			if !slices.Contains([]string{"none", "review", "alert"}, failOn) {
 				return fmt.Errorf("unknown --fail-on %q (want none, review or alert)", failOn)
 			}
+			if country != "" && lists.CountryCode(country) == "" {
+				return fmt.Errorf("unknown --country %q (want an ISO 3166-1 code or an English country name)", country)
+			}
 			home, err := g.homeDir()
 			if err != nil {
 				return err

@@ -1,16 +1,11 @@
 package supplier
 
 import (
-	"bytes"
 	"cmp"
 	"fmt"
-	"io"
 	"math"
-	"os"
 	"slices"
 	"strings"
-
-	"go.yaml.in/yaml/v3"
 )
 
 // DependenceSchema is the JSON schema name of a dependence report.
@@ -66,14 +61,9 @@ type VendorShare struct {
 
 // LoadInstalledBase reads and validates an installed-base file.
 func LoadInstalledBase(path string) (*InstalledBase, error) {
-	f, err := os.Open(path)
+	b, err := readLimited(path)
 	if err != nil {
 		return nil, fmt.Errorf("load installed base: %w", err)
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, MaxProfileBytes+1))
-	if err != nil {
-		return nil, fmt.Errorf("load installed base %s: %w", path, err)
 	}
 	ib, err := ParseInstalledBase(b)
 	if err != nil {
@@ -84,14 +74,9 @@ func LoadInstalledBase(path string) (*InstalledBase, error) {
 
 // ParseInstalledBase parses and validates an installed base.
 func ParseInstalledBase(b []byte) (*InstalledBase, error) {
-	if len(b) > MaxProfileBytes {
-		return nil, fmt.Errorf("installed base larger than %d bytes", MaxProfileBytes)
-	}
-	dec := yaml.NewDecoder(bytes.NewReader(b))
-	dec.KnownFields(true)
 	var ib InstalledBase
-	if err := dec.Decode(&ib); err != nil {
-		return nil, fmt.Errorf("parse: %w", err)
+	if err := decodeStrict(b, &ib); err != nil {
+		return nil, err
 	}
 	if ib.Schema != "" && ib.Schema != "assay.installed-base/v1" {
 		return nil, fmt.Errorf("schema %q, want assay.installed-base/v1", ib.Schema)

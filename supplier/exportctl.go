@@ -1,14 +1,11 @@
 package supplier
 
 import (
-	"bytes"
 	_ "embed"
 	"fmt"
 	"slices"
 	"strings"
 	"time"
-
-	"go.yaml.in/yaml/v3"
 )
 
 //go:embed exportrules.yaml
@@ -39,14 +36,9 @@ func DefaultExportRules() (*ExportRules, error) { return ParseExportRules(defaul
 
 // ParseExportRules parses and validates a rule file.
 func ParseExportRules(b []byte) (*ExportRules, error) {
-	if len(b) > MaxProfileBytes {
-		return nil, fmt.Errorf("export rules larger than %d bytes", MaxProfileBytes)
-	}
-	dec := yaml.NewDecoder(bytes.NewReader(b))
-	dec.KnownFields(true)
 	var rs ExportRules
-	if err := dec.Decode(&rs); err != nil {
-		return nil, fmt.Errorf("parse export rules: %w", err)
+	if err := decodeStrict(b, &rs); err != nil {
+		return nil, fmt.Errorf("export rules: %w", err)
 	}
 	if rs.Schema != "assay.export-rules/v1" {
 		return nil, fmt.Errorf("export rules: schema %q, want assay.export-rules/v1", rs.Schema)

@@ -104,17 +104,9 @@ var validFunctions = map[string]bool{"rd": true, "fab": true, "assembly": true, 
 
 // LoadProfile reads a vendor profile file (YAML or JSON).
 func LoadProfile(path string) (*Profile, error) {
-	f, err := os.Open(path)
+	b, err := readLimited(path)
 	if err != nil {
 		return nil, fmt.Errorf("load vendor profile: %w", err)
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, MaxProfileBytes+1))
-	if err != nil {
-		return nil, fmt.Errorf("load vendor profile %s: %w", path, err)
-	}
-	if len(b) > MaxProfileBytes {
-		return nil, fmt.Errorf("load vendor profile %s: larger than %d bytes", path, MaxProfileBytes)
 	}
 	p, err := ParseProfile(b)
 	if err != nil {
@@ -123,20 +115,45 @@ func LoadProfile(path string) (*Profile, error) {
 	return p, nil
 }
 
-// ParseProfile parses and validates a vendor profile. Unknown fields are
-// errors, so that a misspelt field is not silently ignored.
-func ParseProfile(b []byte) (*Profile, error) {
+// readLimited reads a file of at most MaxProfileBytes.
+func readLimited(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, MaxProfileBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
 	if len(b) > MaxProfileBytes {
-		return nil, fmt.Errorf("profile larger than %d bytes", MaxProfileBytes)
+		return nil, fmt.Errorf("%s: larger than %d bytes", path, MaxProfileBytes)
+	}
+	return b, nil
+}
+
+// decodeStrict decodes YAML (or JSON) into v; unknown fields are errors,
+// so that a misspelt field is not silently ignored.
+func decodeStrict(b []byte, v any) error {
+	if len(b) > MaxProfileBytes {
+		return fmt.Errorf("larger than %d bytes", MaxProfileBytes)
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(b))
 	dec.KnownFields(true)
-	var p Profile
-	if err := dec.Decode(&p); err != nil {
+	if err := dec.Decode(v); err != nil {
 		if errors.Is(err, io.EOF) {
-			return nil, errors.New("empty profile")
+			return errors.New("empty document")
 		}
-		return nil, fmt.Errorf("parse: %w", err)
+		return fmt.Errorf("parse: %w", err)
+	}
+	return nil
+}
+
+// ParseProfile parses and validates a vendor profile.
+func ParseProfile(b []byte) (*Profile, error) {
+	var p Profile
+	if err := decodeStrict(b, &p); err != nil {
+		return nil, err
 	}
 	if err := p.Validate(); err != nil {
 		return nil, err

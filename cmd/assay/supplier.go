@@ -124,9 +124,7 @@ func writeListStatus(w io.Writer, snap *lists.Snapshot, format string) error {
 	}
 	switch format {
 	case "json":
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(listStatusJSON{Schema: "assay.supplier-lists/v1", UpdatedAt: snap.UpdatedAt, Lists: states})
+		return writeJSON(w, listStatusJSON{Schema: "assay.supplier-lists/v1", UpdatedAt: snap.UpdatedAt, Lists: states})
 	case "table", "":
 		fmt.Fprintf(w, "%-22s %7s  %-10s %-13s %s\n", "LIST", "ENTRIES", "DATE", "DATE FROM", "TITLE")
 		for _, st := range states {
@@ -173,6 +171,9 @@ stdin) and writes one JSON result line per input line.`,
 			if !slices.Contains([]string{"none", "review", "alert"}, failOn) {
 				return fmt.Errorf("unknown --fail-on %q (want none, review or alert)", failOn)
 			}
+			if country != "" && lists.CountryCode(country) == "" {
+				return fmt.Errorf("unknown --country %q (want an ISO 3166-1 code or an English country name)", country)
+			}
 			home, err := g.homeDir()
 			if err != nil {
 				return err
@@ -190,9 +191,7 @@ stdin) and writes one JSON result line per input line.`,
 			}
 			switch format {
 			case "json":
-				enc := json.NewEncoder(cmd.OutOrStdout())
-				enc.SetIndent("", "  ")
-				err = enc.Encode(res)
+				err = writeJSON(cmd.OutOrStdout(), res)
 			case "text", "table", "":
 				err = screen.WriteText(cmd.OutOrStdout(), res)
 			default:
@@ -300,9 +299,7 @@ listed) and report the evidence per review factor.`,
 			}
 			switch format {
 			case "json":
-				enc := json.NewEncoder(cmd.OutOrStdout())
-				enc.SetIndent("", "  ")
-				err = enc.Encode(a)
+				err = writeJSON(cmd.OutOrStdout(), a)
 			case "text", "":
 				err = supplier.WriteText(cmd.OutOrStdout(), a)
 			default:

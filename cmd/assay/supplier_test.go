@@ -28,7 +28,8 @@ func execute(t *testing.T, stdin string, args ...string) (string, error) {
 func TestSupplierCommands(t *testing.T) {
 	mirror := mirrortest.Serve(t, mirrortest.SupplierDir(t))
 	home := t.TempDir()
-	if _, err := execute(t, "", "--home", home, "supplier", "lists", "update", "--mirror", mirror); err != nil {
+	if _, err := execute(t, "", "--home", home, "supplier", "lists", "update", "--mirror", mirror,
+		"--list", "us-ofac-cons,us-ndaa-889,us-dod-1260h,us-ndaa-5949"); err != nil {
 		t.Fatal(err)
 	}
 	out, err := execute(t, "", "--home", home, "supplier", "lists", "status", "--format", "json")
@@ -42,7 +43,7 @@ func TestSupplierCommands(t *testing.T) {
 			Entries int    `json:"entries"`
 		} `json:"lists"`
 	}
-	if err := json.Unmarshal([]byte(out), &status); err != nil || status.Schema != "assay.supplier-lists/v1" || len(status.Lists) != 15 {
+	if err := json.Unmarshal([]byte(out), &status); err != nil || status.Schema != "assay.supplier-lists/v1" || len(status.Lists) != 4 {
 		t.Fatalf("status %s (%v)", out, err)
 	}
 
@@ -84,6 +85,14 @@ func TestSupplierCommands(t *testing.T) {
 	_, err = execute(t, "", "--home", home, "supplier", "assess", filepath.Join(root, "examples", "vendor.yaml"), "--fail-on", "listed")
 	if _, ok := err.(*policyError); !ok {
 		t.Errorf("assess example --fail-on listed: %v, want a policy error", err)
+	}
+	out, err = execute(t, "", "supplier", "dependence", filepath.Join(root, "examples", "installed-base.yaml"), "--format", "json")
+	if err != nil || !strings.Contains(out, `"schema": "assay.supplier-dependence/v1"`) || !strings.Contains(out, `"hhi": 7813`) {
+		t.Errorf("dependence: %v %s", err, out)
+	}
+	out, err = execute(t, "", "supplier", "export", "3A090", "--destination", "CN", "--date", "2024-01-01", "--format", "json")
+	if err != nil || !strings.Contains(out, "us-ear-2023-advanced-computing") {
+		t.Errorf("export: %v %s", err, out)
 	}
 	bad := filepath.Join(t.TempDir(), "v.yaml")
 	if err := os.WriteFile(bad, []byte("nmae: x\n"), 0o644); err != nil {

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/csv"
 	"encoding/hex"
+	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
@@ -262,4 +263,24 @@ var countrySynonyms = map[string]string{
 func stableID(parts ...string) string {
 	h := sha256.Sum256([]byte(strings.Join(parts, "\x00")))
 	return hex.EncodeToString(h[:6])
+}
+
+// streamXML walks the XML in data and calls on for every start element;
+// on may consume the element with dec.DecodeElement. Errors name the file.
+func streamXML(name string, data []byte, on func(dec *xml.Decoder, se xml.StartElement) error) error {
+	dec := xml.NewDecoder(bytes.NewReader(data))
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("parse %s: %w", name, err)
+		}
+		if se, ok := tok.(xml.StartElement); ok {
+			if err := on(dec, se); err != nil {
+				return fmt.Errorf("parse %s: %w", name, err)
+			}
+		}
+	}
 }

@@ -25,8 +25,9 @@ func (h header) get(rec []string, col string) string {
 	return field(rec, i)
 }
 
-// readTable reads a CSV/TSV file with a header row.
-func readTable(name string, b []byte, comma rune, lim Limits) (header, [][]string, error) {
+// readTable reads a CSV/TSV file with a header row that must hold the
+// columns required.
+func readTable(name string, b []byte, comma rune, lim Limits, required ...string) (header, [][]string, error) {
 	lim = lim.withDefaults()
 	rows, err := readCSV(name, b, comma, lim.MaxEntries+1)
 	if err != nil {
@@ -35,17 +36,13 @@ func readTable(name string, b []byte, comma rune, lim Limits) (header, [][]strin
 	if len(rows) == 0 {
 		return nil, nil, fmt.Errorf("parse %s: empty file", name)
 	}
-	return newHeader(rows[0]), rows[1:], nil
-}
-
-// requireColumns fails when the header lacks any of cols.
-func requireColumns(name string, h header, cols ...string) error {
-	for _, c := range cols {
+	h := newHeader(rows[0])
+	for _, c := range required {
 		if _, ok := h[c]; !ok {
-			return fmt.Errorf("parse %s: missing column %q", name, c)
+			return nil, nil, fmt.Errorf("parse %s: missing column %q", name, c)
 		}
 	}
-	return nil
+	return h, rows[1:], nil
 }
 
 // parseCSL reads trade.gov's consolidated.csv (plain or gzipped).
@@ -55,11 +52,8 @@ func parseCSL(files map[string][]byte, lim Limits) ([]Entry, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
-	h, rows, err := readTable(name, raw, ',', lim)
+	h, rows, err := readTable(name, raw, ',', lim, "_id", "source", "name")
 	if err != nil {
-		return nil, "", err
-	}
-	if err := requireColumns(name, h, "_id", "source", "name"); err != nil {
 		return nil, "", err
 	}
 	var entries []Entry

@@ -12,121 +12,80 @@ func curatedType(t string) string {
 	return TypeEntity
 }
 
-// parseCNSanctions reads the curated China list (MOFCOM Unreliable Entity
-// List, export-control control and watch lists, MFA countermeasures).
-func parseCNSanctions(files map[string][]byte, lim Limits) ([]Entry, string, error) {
-	const name = "sanctions.csv"
-	h, rows, err := readTable(name, files[name], ',', lim)
+// tableList reads a table with a header row and turns each row into an
+// entry with row; rows without a name are skipped. The list date is the
+// newest row date (row's second result, or the entry's ListedOn).
+func tableList(name string, b []byte, comma rune, lim Limits, required []string, row func(h header, rec []string) (Entry, string)) ([]Entry, string, error) {
+	h, rows, err := readTable(name, b, comma, lim, required...)
 	if err != nil {
-		return nil, "", err
-	}
-	if err := requireColumns(name, h, "name", "list"); err != nil {
 		return nil, "", err
 	}
 	var entries []Entry
 	date := ""
 	for _, rec := range rows {
-		list := h.get(rec, "list")
-		if list == "" {
-			list = h.get(rec, "body")
-		}
-		e := Entry{ID: stableID(h.get(rec, "name"), list, h.get(rec, "date")), Name: h.get(rec, "name"), Type: curatedType(h.get(rec, "type")),
-			Programs: appendUnique(nil, list), ListedOn: normDate(h.get(rec, "date")), EndDate: normDate(h.get(rec, "end date")),
-			Remarks: h.get(rec, "summary"), URL: h.get(rec, "source url")}
+		e, d := row(h, rec)
 		if e.Name == "" {
 			continue
 		}
-		e.Aliases = appendUnique(splitList(h.get(rec, "alias"), ";"), h.get(rec, "chinese name"))
-		e.Countries = appendUnique(nil, countryCode(h.get(rec, "country")))
-		date = maxDate(date, e.ListedOn)
+		date = maxDate(date, firstNonEmpty(d, e.ListedOn))
 		entries = append(entries, e)
 	}
 	return entries, date, nil
+}
+
+// parseCNSanctions reads the curated China list (MOFCOM Unreliable Entity
+// List, export-control control and watch lists, MFA countermeasures).
+func parseCNSanctions(files map[string][]byte, lim Limits) ([]Entry, string, error) {
+	const name = "sanctions.csv"
+	return tableList(name, files[name], ',', lim, []string{"name", "list"}, func(h header, rec []string) (Entry, string) {
+		list := firstNonEmpty(h.get(rec, "list"), h.get(rec, "body"))
+		e := Entry{ID: stableID(h.get(rec, "name"), list, h.get(rec, "date")), Name: h.get(rec, "name"), Type: curatedType(h.get(rec, "type")),
+			Programs: appendUnique(nil, list), ListedOn: normDate(h.get(rec, "date")), EndDate: normDate(h.get(rec, "end date")),
+			Remarks: h.get(rec, "summary"), URL: h.get(rec, "source url")}
+		e.Aliases = appendUnique(splitList(h.get(rec, "alias"), ";"), h.get(rec, "chinese name"))
+		e.Countries = appendUnique(nil, countryCode(h.get(rec, "country")))
+		return e, ""
+	})
 }
 
 // parse1260H reads the curated DoD Section 1260H list.
 func parse1260H(files map[string][]byte, lim Limits) ([]Entry, string, error) {
 	const name = "sanctions.csv"
-	h, rows, err := readTable(name, files[name], ',', lim)
-	if err != nil {
-		return nil, "", err
-	}
-	if err := requireColumns(name, h, "name"); err != nil {
-		return nil, "", err
-	}
-	var entries []Entry
-	date := ""
-	for _, rec := range rows {
-		n := h.get(rec, "clean name")
-		if n == "" {
-			n = h.get(rec, "name")
-		}
-		if n == "" {
-			continue
-		}
+	return tableList(name, files[name], ',', lim, []string{"name"}, func(h header, rec []string) (Entry, string) {
+		n := firstNonEmpty(h.get(rec, "clean name"), h.get(rec, "name"))
 		e := Entry{ID: stableID(n), Name: n, Type: TypeEntity, ListedOn: normDate(h.get(rec, "start date")),
 			EndDate: normDate(h.get(rec, "end date")), Remarks: h.get(rec, "note"), URL: h.get(rec, "source url"),
 			Programs: []string{"DoD 1260H"}, Countries: []string{"CN"}}
 		e.Aliases = appendUnique(splitList(h.get(rec, "alias"), ";"), splitList(h.get(rec, "previous name"), ";")...)
 		e.Parents = splitList(h.get(rec, "parent name"), ";")
-		date = maxDate(date, e.ListedOn)
-		entries = append(entries, e)
-	}
-	return entries, date, nil
+		return e, ""
+	})
 }
 
 // parseSpecialLeg reads the curated NDAA / INKSNA section files.
 func parseSpecialLeg(file string) parseFunc {
 	return func(files map[string][]byte, lim Limits) ([]Entry, string, error) {
-		h, rows, err := readTable(file, files[file], ',', lim)
-		if err != nil {
-			return nil, "", err
-		}
-		if err := requireColumns(file, h, "name"); err != nil {
-			return nil, "", err
-		}
-		var entries []Entry
-		date := ""
-		for _, rec := range rows {
+		return tableList(file, files[file], ',', lim, []string{"name"}, func(h header, rec []string) (Entry, string) {
 			e := Entry{ID: stableID(h.get(rec, "name"), h.get(rec, "start-date")), Name: h.get(rec, "name"), Type: curatedType(h.get(rec, "schema")),
 				Aliases: splitList(h.get(rec, "aliases"), ";"), Programs: appendUnique(nil, h.get(rec, "program")),
 				ListedOn: normDate(firstNonEmpty(h.get(rec, "start-date"), h.get(rec, "report-date"))), EndDate: normDate(h.get(rec, "end-date")),
 				Remarks: h.get(rec, "notes"), URL: h.get(rec, "source_url")}
-			if e.Name == "" {
-				continue
-			}
 			e.Countries = appendUnique(nil, countryCode(h.get(rec, "country")))
-			date = maxDate(date, normDate(h.get(rec, "report-date")))
-			entries = append(entries, e)
-		}
-		return entries, date, nil
+			return e, normDate(h.get(rec, "report-date"))
+		})
 	}
 }
 
 // parseMIEU reads the curated BIS Military-Intelligence End User list.
 func parseMIEU(files map[string][]byte, lim Limits) ([]Entry, string, error) {
 	const name = "mieu.csv"
-	h, rows, err := readTable(name, files[name], ',', lim)
-	if err != nil {
-		return nil, "", err
-	}
-	if err := requireColumns(name, h, "name"); err != nil {
-		return nil, "", err
-	}
-	var entries []Entry
-	date := ""
-	for _, rec := range rows {
+	return tableList(name, files[name], ',', lim, []string{"name"}, func(h header, rec []string) (Entry, string) {
 		e := Entry{ID: stableID(h.get(rec, "name"), h.get(rec, "country")), Name: h.get(rec, "name"), Type: curatedType(h.get(rec, "type")),
 			Aliases: splitList(h.get(rec, "alias"), ";"), Programs: appendUnique(nil, h.get(rec, "program")),
 			ListedOn: normDate(h.get(rec, "date")), EndDate: normDate(h.get(rec, "end date")), URL: h.get(rec, "source url")}
-		if e.Name == "" {
-			continue
-		}
 		e.Countries = appendUnique(nil, countryCode(h.get(rec, "country")))
-		date = maxDate(date, e.ListedOn)
-		entries = append(entries, e)
-	}
-	return entries, date, nil
+		return e, ""
+	})
 }
 
 func firstNonEmpty(s ...string) string {
@@ -148,11 +107,8 @@ var fccParty = regexp.MustCompile(`(?:produced|provided|supplied)(?:, directly o
 // entries.
 func parseFCC(files map[string][]byte, lim Limits) ([]Entry, string, error) {
 	const name = "table.csv"
-	h, rows, err := readTable(name, files[name], ',', lim)
+	h, rows, err := readTable(name, files[name], ',', lim, "covered_equipment_or_services")
 	if err != nil {
-		return nil, "", err
-	}
-	if err := requireColumns(name, h, "covered_equipment_or_services"); err != nil {
 		return nil, "", err
 	}
 	var entries []Entry

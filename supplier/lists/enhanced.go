@@ -1,10 +1,8 @@
 package lists
 
 import (
-	"bytes"
 	"encoding/xml"
 	"fmt"
-	"io"
 	"strings"
 )
 
@@ -46,42 +44,29 @@ func parseOFACEnhanced(file string) parseFunc {
 		if err != nil {
 			return nil, "", err
 		}
-		dec := xml.NewDecoder(bytes.NewReader(raw))
 		var entries []Entry
 		date := ""
-		for {
-			tok, err := dec.Token()
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				return nil, "", fmt.Errorf("parse %s: %w", file, err)
-			}
-			se, ok := tok.(xml.StartElement)
-			if !ok {
-				continue
-			}
+		err = streamXML(file, raw, func(dec *xml.Decoder, se xml.StartElement) error {
 			switch se.Name.Local {
 			case "dataAsOf":
 				var s string
 				if err := dec.DecodeElement(&s, &se); err != nil {
-					return nil, "", fmt.Errorf("parse %s: dataAsOf: %w", file, err)
+					return fmt.Errorf("dataAsOf: %w", err)
 				}
 				date = normDate(s)
 			case "entity":
 				var ee enhEntity
 				if err := dec.DecodeElement(&ee, &se); err != nil {
-					return nil, "", fmt.Errorf("parse %s: entity: %w", file, err)
+					return fmt.Errorf("entity: %w", err)
 				}
 				if e, ok := ee.entry(); ok {
 					entries = append(entries, e)
-					if err := lim.checkCount(len(entries)); err != nil {
-						return nil, "", fmt.Errorf("parse %s: %w", file, err)
-					}
+					return lim.checkCount(len(entries))
 				}
 			}
-		}
-		return entries, date, nil
+			return nil
+		})
+		return entries, date, err
 	}
 }
 

@@ -43,41 +43,29 @@ func parseOFACCSVSet(prim, add, alt, comments string) parseFunc {
 // joinOFACAux attaches the address, alias and comment rows to their
 // primary rows by ent_num; rows for unknown ent_nums are ignored.
 func joinOFACAux(files map[string][]byte, add, alt, comments string, byNum map[string]int, entries []Entry, lim Limits) error {
-	maxRows := lim.MaxEntries * 8
-	if b, ok := files[add]; ok {
-		rows, err := readCSV(add, decodeLatin1(b), ',', maxRows)
+	join := func(name string, apply func(e *Entry, rec []string)) error {
+		b, ok := files[name]
+		if !ok {
+			return nil
+		}
+		rows, err := readCSV(name, decodeLatin1(b), ',', lim.MaxEntries*8)
 		if err != nil {
 			return err
 		}
 		for _, rec := range rows {
 			if i, ok := byNum[field(rec, 0)]; ok {
-				entries[i].Countries = appendUnique(entries[i].Countries, countryCode(field(rec, 4)))
+				apply(&entries[i], rec)
 			}
 		}
+		return nil
 	}
-	if b, ok := files[alt]; ok {
-		rows, err := readCSV(alt, decodeLatin1(b), ',', maxRows)
-		if err != nil {
-			return err
-		}
-		for _, rec := range rows {
-			if i, ok := byNum[field(rec, 0)]; ok {
-				entries[i].Aliases = appendUnique(entries[i].Aliases, field(rec, 3))
-			}
-		}
+	if err := join(add, func(e *Entry, rec []string) { e.Countries = appendUnique(e.Countries, countryCode(field(rec, 4))) }); err != nil {
+		return err
 	}
-	if b, ok := files[comments]; ok {
-		rows, err := readCSV(comments, decodeLatin1(b), ',', maxRows)
-		if err != nil {
-			return err
-		}
-		for _, rec := range rows {
-			if i, ok := byNum[field(rec, 0)]; ok {
-				entries[i].Remarks += field(rec, 1)
-			}
-		}
+	if err := join(alt, func(e *Entry, rec []string) { e.Aliases = appendUnique(e.Aliases, field(rec, 3)) }); err != nil {
+		return err
 	}
-	return nil
+	return join(comments, func(e *Entry, rec []string) { e.Remarks += field(rec, 1) })
 }
 
 func ofacType(t string) string {

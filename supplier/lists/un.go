@@ -1,10 +1,8 @@
 package lists
 
 import (
-	"bytes"
 	"encoding/xml"
 	"fmt"
-	"io"
 	"strings"
 )
 
@@ -43,21 +41,9 @@ type unParty struct {
 // parseUN reads the UN Security Council consolidated list XML.
 func parseUN(files map[string][]byte, lim Limits) ([]Entry, string, error) {
 	const name = "consolidated.xml"
-	dec := xml.NewDecoder(bytes.NewReader(files[name]))
 	var entries []Entry
 	date := ""
-	for {
-		tok, err := dec.Token()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, "", fmt.Errorf("parse %s: %w", name, err)
-		}
-		se, ok := tok.(xml.StartElement)
-		if !ok {
-			continue
-		}
+	err := streamXML(name, files[name], func(dec *xml.Decoder, se xml.StartElement) error {
 		switch se.Name.Local {
 		case "CONSOLIDATED_LIST":
 			for _, a := range se.Attr {
@@ -68,17 +54,16 @@ func parseUN(files map[string][]byte, lim Limits) ([]Entry, string, error) {
 		case "INDIVIDUAL", "ENTITY":
 			var p unParty
 			if err := dec.DecodeElement(&p, &se); err != nil {
-				return nil, "", fmt.Errorf("parse %s: %s: %w", name, se.Name.Local, err)
+				return fmt.Errorf("%s: %w", se.Name.Local, err)
 			}
 			if e, ok := p.entry(se.Name.Local == "INDIVIDUAL"); ok {
 				entries = append(entries, e)
-				if err := lim.checkCount(len(entries)); err != nil {
-					return nil, "", fmt.Errorf("parse %s: %w", name, err)
-				}
+				return lim.checkCount(len(entries))
 			}
 		}
-	}
-	return entries, date, nil
+		return nil
+	})
+	return entries, date, err
 }
 
 func (p *unParty) entry(individual bool) (Entry, bool) {

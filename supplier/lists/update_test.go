@@ -86,3 +86,28 @@ func BenchmarkImport(b *testing.B) {
 		}
 	}
 }
+
+// TestUpdateFailureKeepsPrevious checks that a list that cannot be fetched
+// keeps its previous entries and records the error.
+func TestUpdateFailureKeepsPrevious(t *testing.T) {
+	dir := mirrortest.SupplierDir(t)
+	home := t.TempDir()
+	only := []string{"us-ndaa-889", "un-sc"}
+	if _, err := Update(context.Background(), home, Options{Mirror: dir, Lists: only}); err != nil {
+		t.Fatal(err)
+	}
+	snap, err := Update(context.Background(), home, Options{Mirror: t.TempDir(), Lists: only})
+	if err == nil {
+		t.Fatal("want an error from an empty mirror")
+	}
+	for _, id := range only {
+		st := snap.Lists[id]
+		if st == nil || st.Error == "" || len(snap.Entries[id]) == 0 || st.Entries != len(snap.Entries[id]) {
+			t.Errorf("%s: state %+v, %d entries; want the previous entries and an error", id, st, len(snap.Entries[id]))
+		}
+	}
+	loaded, err := Load(home)
+	if err != nil || len(loaded.Entries["un-sc"]) == 0 {
+		t.Fatalf("reload after failure: %v", err)
+	}
+}

@@ -73,7 +73,7 @@ func buildEvalSet(snap *lists.Snapshot, stride int) *evalSet {
 	for i, e := range es.entries {
 		for _, a := range e.Aliases {
 			if isNonLatin(a) && len(Normalize(a).Tokens) > 0 {
-				es.queries = append(es.queries, labelled{q: Query{Name: a}, kind: "script", expected: i})
+				es.queries = append(es.queries, labelled{q: Query{Name: a}, kind: "script-" + scriptOf(a), expected: i})
 			}
 		}
 		n := Normalize(e.Name)
@@ -201,7 +201,7 @@ func measure(outs []outcome, th float64) metrics {
 	for _, o := range outs {
 		k := m.byKind[o.kind]
 		k[1]++
-		if o.kind == "script" {
+		if strings.HasPrefix(o.kind, "script-") {
 			if o.bestEq >= th && o.bestEq >= o.other {
 				k[0]++
 			}
@@ -295,6 +295,23 @@ func BenchmarkEvaluation(b *testing.B) {
 			}
 		}
 	}
+}
+
+// scriptOf names the first non-Latin script in s.
+func scriptOf(s string) string {
+	for _, r := range s {
+		switch {
+		case unicode.Is(unicode.Han, r):
+			return "han"
+		case unicode.Is(unicode.Cyrillic, r):
+			return "cyrillic"
+		case unicode.Is(unicode.Arabic, r):
+			return "arabic"
+		case unicode.Is(unicode.Greek, r):
+			return "greek"
+		}
+	}
+	return "latin"
 }
 
 func isNonLatin(s string) bool {

@@ -90,6 +90,10 @@ type Normalized struct {
 	Removed []string `json:"removed,omitempty"`
 	// Transliterated is true when a non-Latin script was transliterated.
 	Transliterated bool `json:"transliterated,omitempty"`
+	// Arabic is true when the name was written in Arabic script, whose
+	// short vowels are not written: tokens are then compared by their
+	// consonant skeletons.
+	Arabic bool `json:"arabic,omitempty"`
 }
 
 // Compact is the folded tokens joined without spaces (for spacing
@@ -110,6 +114,7 @@ func Normalize(name string) Normalized {
 	var n Normalized
 	s, tr := transliterate(name)
 	n.Transliterated = tr
+	n.Arabic = tr && strings.ContainsFunc(name, func(r rune) bool { return unicode.Is(unicode.Arabic, r) })
 	if !isASCII(s) {
 		if out, _, err := transform.String(transform.Chain(norm.NFKD, stripMarks, norm.NFC), s); err == nil {
 			s = out
@@ -220,4 +225,19 @@ func isASCII(s string) bool {
 		}
 	}
 	return true
+}
+
+// skeleton drops the vowels (and the semivowels i, u, v, which Arabic
+// writes as long vowels, and y): "mohamed" and "mhmd" both become "mhmd",
+// "abd" and "bd" both "bd".
+func skeleton(t string) string {
+	b := make([]byte, 0, len(t))
+	for i := 0; i < len(t); i++ {
+		switch t[i] {
+		case 'a', 'e', 'i', 'o', 'u', 'v', 'y':
+		default:
+			b = append(b, t[i])
+		}
+	}
+	return string(b)
 }

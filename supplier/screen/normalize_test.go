@@ -136,3 +136,15 @@ func FuzzBatchLine(f *testing.F) {
 		_, _ = parseBatchLine(b)
 	})
 }
+
+func TestArabic(t *testing.T) {
+	n := Normalize("صدام حسين التكريتي")
+	if !n.Arabic || n.String() != "sdam hsyn tkryty" {
+		t.Errorf("Normalize = %q (arabic %v)", n.String(), n.Arabic)
+	}
+	for _, pair := range [][2]string{{"hsin", "husein"}, {"mhmd", "mohamed"}, {"tkriti", "tikriti"}, {"bd", "abd"}} {
+		if skeleton(pair[0]) != skeleton(pair[1]) {
+			t.Errorf("skeleton(%q)=%q, skeleton(%q)=%q", pair[0], skeleton(pair[0]), pair[1], skeleton(pair[1]))
+		}
+	}
+}

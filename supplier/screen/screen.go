@@ -172,6 +172,10 @@ type Screener struct {
 	df       map[string]int
 	maxIDF   float64
 	pool     sync.Pool
+	// skel maps token skeletons to names, built on the first query in
+	// Arabic script.
+	skelOnce sync.Once
+	skel     map[string][]int32
 }
 
 // New builds a Screener over every name-screenable entry of snap.
@@ -355,12 +359,46 @@ func (s *Screener) candidates(q Normalized) []candidate {
 	k := s.opt.Candidates
 	byGram := s.gramCandidates(q, k)
 	byToken := s.tokenCandidates(q, k/2)
+	if q.Arabic {
+		byToken = append(byToken, s.skeletonCandidates(q, k/2)...)
+	}
 	for _, c := range byToken {
 		if !slices.ContainsFunc(byGram, func(o candidate) bool { return o.name == c.name }) {
 			byGram = append(byGram, c)
 		}
 	}
 	return byGram
+}
+
+// skeletonCandidates ranks names by the share of token consonant
+// skeletons they have in common with an Arabic-script query.
+func (s *Screener) skeletonCandidates(q Normalized, k int) []candidate {
+	s.skelOnce.Do(func() {
+		s.skel = map[string][]int32{}
+		for i := range s.names {
+			for _, t := range s.names[i].norm.Keys {
+				if sk := skeleton(t); len(sk) >= 2 {
+					s.skel[sk] = append(s.skel[sk], int32(i))
+				}
+			}
+		}
+	})
+	limit := max(1000, len(s.names)/20)
+	count := map[int32]int{}
+	for _, t := range q.Keys {
+		post := s.skel[skeleton(t)]
+		if len(post) > limit {
+			continue
+		}
+		for _, n := range post {
+			count[n]++
+		}
+	}
+	top := topK{k: k}
+	for n, c := range count {
+		top.add(candidate{name: n, dice: 2 * float64(c) / float64(len(q.Keys)+len(s.names[n].norm.Keys))})
+	}
+	return top.top
 }
 
 // topK keeps the k best candidates in descending order.
@@ -503,7 +541,13 @@ func (s *Screener) assign(q Normalized, nm *indexedName) ([]pairing, float64) {
 	pairs := buf[:0]
 	for i, qt := range q.Keys {
 		for j, nt := range nm.norm.Keys {
-			if sim, pen := tokenSim(qt, nt); sim >= minTokenSim {
+			sim, pen := tokenSim(qt, nt)
+			if q.Arabic && sim < minTokenSim {
+				if sk := skeleton(qt); len(sk) >= 2 && sk == skeleton(nt) {
+					sim, pen = 0.85, "arabic-skeleton"
+				}
+			}
+			if sim >= minTokenSim {
 				pairs = append(pairs, pairing{i, j, sim, pen})
 			}
 		}

@@ -75,6 +75,14 @@ func transliterate(s string) (string, bool) {
 			b.WriteString(t)
 			changed = true
 		} else if t, ok := arabic[r]; ok {
+			// The article ال is written joined to its word: split it off
+			// so that it is dropped like "al-" in Latin spellings.
+			if (r == 'ا' || r == 'أ') && i+2 < len(rs) && rs[i+1] == 'ل' && (i == 0 || !unicode.Is(unicode.Arabic, rs[i-1])) && unicode.Is(unicode.Arabic, rs[i+2]) {
+				b.WriteString("al ")
+				i++
+				changed = true
+				continue
+			}
 			b.WriteString(t)
 			changed = true
 		} else if t, ok := greek[lr]; ok {

@@ -278,7 +278,7 @@ func (u *unpacker) spool1(ctx context.Context, e entry) (out spooled, err error)
 	if err != nil {
 		return spooled{}, err
 	}
-	out, err = u.spoolCopy(ctx, r, e.Name)
+	out, err = u.spoolCopy(ctx, r)
 	if rc, ok := r.(io.Closer); ok {
 		rc.Close()
 	}

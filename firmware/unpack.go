@@ -58,7 +58,17 @@ func UnpackLogger(ctx context.Context, imagePath string, limits Limits, log *slo
 	u := newUnpacker(spool, lim, log, st.Size())
 	img := blob{r: f, size: st.Size()}
 	if !u.analyse(ctx, img, place{mount: ".", carve: true}) && u.stopErr() == nil {
-		u.unassessed(filepath.Base(imagePath), "no known container or compression format found in the image")
+		// Keep the raw image visible so that identification can still
+		// scan it for version strings.
+		name := filepath.Base(imagePath)
+		u.unassessed(name, "no known container or compression format found in the image")
+		if abs, err := filepath.Abs(imagePath); err == nil {
+			h := sha256.New()
+			if _, err := io.Copy(h, io.NewSectionReader(f, 0, st.Size())); err == nil {
+				s := &sink{u: u, mount: ".", byPath: map[string]*File{}}
+				s.addBlob(name, spooled{path: abs, size: st.Size(), sha256: hex.EncodeToString(h.Sum(nil))})
+			}
+		}
 	}
 	u.res.BytesWritten = u.total
 	u.res.Duration = time.Since(start)
@@ -311,7 +321,7 @@ func (u *unpacker) runStream(ctx context.Context, f *format, sec *io.SectionRead
 			return 0, false
 		}
 	}
-	out, err := u.spoolCopy(ctx, r, "")
+	out, err := u.spoolCopy(ctx, r)
 	if out.size == 0 && err != nil {
 		var le *LimitError
 		if errors.As(err, &le) {
@@ -363,7 +373,7 @@ type spooled struct {
 
 // spoolCopy copies r into the content-addressed spool within the limits.
 // On a limit error the partial content is kept (size > 0).
-func (u *unpacker) spoolCopy(ctx context.Context, r io.Reader, name string) (spooled, error) {
+func (u *unpacker) spoolCopy(ctx context.Context, r io.Reader) (spooled, error) {
 	tmp, err := os.CreateTemp(u.spool, "tmp-*")
 	if err != nil {
 		return spooled{}, fmt.Errorf("spool: %w", err)

@@ -251,9 +251,13 @@ func TestTimeout(t *testing.T) {
 }
 
 func TestUnknownImage(t *testing.T) {
-	res := unpackBytes(t, bytes.Repeat([]byte("no container here "), 1000), Limits{})
-	if len(res.Files) != 0 || len(res.Unassessed) != 1 {
-		t.Errorf("files %d unassessed %v", len(res.Files), res.Unassessed)
+	data := bytes.Repeat([]byte("no container here "), 1000)
+	res := unpackBytes(t, data, Limits{})
+	if len(res.Files) != 1 || len(res.Unassessed) != 1 || len(res.Files[0].Chain) != 0 {
+		t.Fatalf("files %v unassessed %v", res.Files, res.Unassessed)
+	}
+	if b, err := res.FS.ReadFile(res.Files[0].Path); err != nil || !bytes.Equal(b, data) {
+		t.Errorf("raw image not readable: %v", err)
 	}
 }
 

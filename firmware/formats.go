@@ -34,7 +34,7 @@ func formats() []*format {
 		cpioFormat("cpio-newc", "070701"), cpioFormat("cpio-crc", "070702"), cpioFormat("cpio-odc", "070707"),
 		tarFormat(), zipFormat(), extFormat(), ubiFormat(), ubifsFormat(), fatFormat(), mbrFormat(),
 		uimageFormat(), fitFormat(),
-		gzipFormat(), xzFormat(), bzip2Format(), zstdFormat(), lz4Format(), lzmaFormat(),
+		gzipFormat(), xzFormat(), bzip2Format(), zstdFormat(), lz4Format(), lzmaFormat(), lzopFormat(),
 	}, append(jffs2Formats(), cramfsFormats()...)...)
 }
 

@@ -260,3 +260,25 @@ func TestFIT(t *testing.T) {
 		})
 	}
 }
+
+func TestLzop(t *testing.T) {
+	needTool(t, "lzop", "mkimage")
+	dir := t.TempDir()
+	cpio := newcArchive(sampleTree)
+	big := append(cpio, bytes.Repeat([]byte("lzop block filler "), 60000)...) // several lzop blocks
+	os.WriteFile(filepath.Join(dir, "rd.cpio"), big, 0o644)
+	for _, args := range [][]string{{"-1"}, {"-9"}, {"--crc32"}, {"--no-checksum"}} {
+		t.Run(args[0], func(t *testing.T) {
+			out := filepath.Join(dir, "rd.cpio.lzo")
+			os.Remove(out)
+			run(t, dir, "lzop", append(args, "-o", out, "rd.cpio")...)
+			res := unpackFile(t, out, Limits{MaxRatio: 1e4})
+			checkSample(t, res, "lzop>cpio-newc", true)
+			if t.Name() == "TestLzop/-9" {
+				run(t, dir, "mkimage", "-A", "arm", "-O", "linux", "-T", "ramdisk", "-C", "lzo", "-n", "rd", "-d", out, "rd.uimg")
+				res := unpackFile(t, filepath.Join(dir, "rd.uimg"), Limits{MaxRatio: 1e4})
+				checkSample(t, res, "uimage>cpio-newc", true)
+			}
+		})
+	}
+}

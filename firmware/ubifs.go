@@ -60,6 +60,7 @@ type ubifsFS struct {
 	size   int64
 	leb    int64
 	nodes  int
+	seen   map[int64]bool // index nodes visited (a crafted index can share subtrees)
 	inodes map[uint64]*ubifsInode
 	dents  map[uint64][]ubifsDent
 	data   map[uint64][]ubifsData
@@ -87,7 +88,7 @@ type ubifsData struct {
 }
 
 func walkUBIFS(ctx context.Context, r *io.SectionReader, s *sink) (int64, error) {
-	u := &ubifsFS{r: r, size: r.Size(), inodes: map[uint64]*ubifsInode{}, dents: map[uint64][]ubifsDent{}, data: map[uint64][]ubifsData{}}
+	u := &ubifsFS{r: r, size: r.Size(), seen: map[int64]bool{}, inodes: map[uint64]*ubifsInode{}, dents: map[uint64][]ubifsDent{}, data: map[uint64][]ubifsData{}}
 	sb, err := u.node(0, ubifsMaxNodeLen)
 	if err != nil || sb[20] != ubifsSBNode {
 		return 0, fmt.Errorf("ubifs superblock: %v", err)
@@ -163,6 +164,10 @@ func (u *ubifsFS) index(pos int64, depth int) error {
 	if depth > ubifsMaxLevel {
 		return errors.New("ubifs: index too deep")
 	}
+	if u.seen[pos] {
+		return fmt.Errorf("ubifs: index node at %#x referenced twice", pos)
+	}
+	u.seen[pos] = true
 	b, err := u.node(pos, ubifsMaxIdxLen)
 	if err != nil {
 		return err

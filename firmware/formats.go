@@ -25,6 +25,9 @@ type format struct {
 	// opaque marks archives whose entries are raw payloads (kernel,
 	// ramdisk) that are carved in turn.
 	opaque bool
+	// weak marks a stream format without a real magic (lzma-alone): a
+	// decoding error means the candidate was a false positive.
+	weak bool
 }
 
 // formats returns every supported format in probing order.

@@ -19,6 +19,10 @@ import (
 	"time"
 )
 
+// weakMinOutput is how much a weak-magic stream must decode before an
+// error for it to count as a real, damaged stream.
+const weakMinOutput = 64 << 10
+
 // probeSize is how many leading bytes of a candidate are read to decide
 // its format.
 const probeSize = 8 << 10
@@ -322,19 +326,25 @@ func (u *unpacker) runStream(ctx context.Context, f *format, sec *io.SectionRead
 		}
 	}
 	out, err := u.spoolCopy(ctx, r)
+	var le *LimitError
+	isLimit := errors.As(err, &le)
 	if out.size == 0 && err != nil {
-		var le *LimitError
-		if errors.As(err, &le) {
+		if isLimit {
 			u.unassessed(mount, fmt.Sprintf("%s at offset %#x not decompressed: %v", f.name, off, err))
 			return 0, true
 		}
 		return 0, false
 	}
+	if err != nil && !isLimit && f.weak && out.size < weakMinOutput {
+		// A format without a real magic that fails to decode early is
+		// taken for a false positive, not a damaged stream.
+		u.log.Debug("carving candidate rejected", "format", f.name, "offset", off, "err", err)
+		return 0, false
+	}
 	if err != nil {
 		// Data after the end of a stream is normal when carving; only
 		// truncation and limits are worth reporting.
-		var le *LimitError
-		if errors.As(err, &le) || errors.Is(err, io.ErrUnexpectedEOF) {
+		if isLimit || errors.Is(err, io.ErrUnexpectedEOF) {
 			u.unassessed(mount, fmt.Sprintf("%s at offset %#x: decompressed %d bytes, then: %v", f.name, off, out.size, err))
 		} else {
 			u.log.Debug("stream ended with an error", "format", f.name, "offset", off, "err", err)

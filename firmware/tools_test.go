@@ -282,3 +282,47 @@ func TestLzop(t *testing.T) {
 		})
 	}
 }
+
+// TestSysupgradeLayout checks an OpenWrt-style flash image: a uImage with
+// an lzma kernel, a squashfs rootfs and a big-endian JFFS2 overlay, each
+// at a 64 KiB boundary.
+func TestSysupgradeLayout(t *testing.T) {
+	needTool(t, "mkimage", "lzma", "mksquashfs", "mkfs.jffs2")
+	dir := t.TempDir()
+	src := filepath.Join(dir, "root")
+	writeTree(t, src, sampleTree)
+	kernel := append(bytes.Repeat([]byte{0x42, 0x17, 0x99}, 50000), "Linux version 4.14.90 (builder@buildhost)"...)
+	os.WriteFile(filepath.Join(dir, "vmlinux"), kernel, 0o644)
+	run(t, dir, "lzma", "-k", "vmlinux")
+	run(t, dir, "mkimage", "-A", "mips", "-O", "linux", "-T", "kernel", "-C", "lzma", "-n", "OpenWrt Linux", "-d", "vmlinux.lzma", "k.uimg")
+	run(t, "", "mksquashfs", src, filepath.Join(dir, "root.sqsh"), "-comp", "xz", "-noappend", "-no-progress", "-quiet")
+	run(t, "", "mkfs.jffs2", "-r", src, "-o", filepath.Join(dir, "ov.jffs2"), "-e", "64KiB", "-b", "-p")
+	var img []byte
+	for _, part := range []string{"k.uimg", "root.sqsh", "ov.jffs2"} {
+		b, err := os.ReadFile(filepath.Join(dir, part))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for len(img)%(64<<10) != 0 {
+			img = append(img, 0xff)
+		}
+		img = append(img, b...)
+	}
+	res := unpackBytes(t, img, Limits{})
+	chains := map[string]bool{}
+	for _, f := range res.Files {
+		if f.InnerPath == "/etc/passwd" {
+			chains[chainFormats(f)] = true
+		}
+	}
+	if !chains["squashfs"] || !chains["jffs2"] {
+		t.Errorf("/etc/passwd reached via %v, want squashfs and jffs2 (unassessed %v)", chains, res.Unassessed)
+	}
+	k := byInner(res)["/kernel-OpenWrt_Linux"]
+	if k == nil {
+		t.Fatalf("kernel not extracted: %v", res.Containers)
+	}
+	if b, err := res.FS.ReadFile(k.Path); err != nil || !bytes.Equal(b, kernel) {
+		t.Errorf("kernel: %d bytes, %v", len(b), err)
+	}
+}

@@ -280,7 +280,14 @@ func (u *unpacker) run(ctx context.Context, f *format, b blob, off int64, pl pla
 		return u.runStream(ctx, f, sec, chain, mount, off, pl)
 	}
 	s := &sink{u: u, chain: chain, mount: mount, opaque: f.opaque, byPath: map[string]*File{}}
+	// Record the container before its nested ones, so that the list goes
+	// from the outermost inward.
+	idx := len(u.res.Containers)
+	u.res.Containers = append(u.res.Containers, Container{Chain: chain, Format: f.name, Offset: off})
 	used, err := f.walk(ctx, sec, s)
+	if s.count == 0 && err != nil {
+		u.res.Containers = slices.Delete(u.res.Containers, idx, idx+1)
+	}
 	if errors.Is(err, errNotContainer) {
 		return 0, false
 	}
@@ -295,7 +302,8 @@ func (u *unpacker) run(ctx context.Context, f *format, b blob, off int64, pl pla
 	if err != nil {
 		u.unassessed(where, fmt.Sprintf("%s at offset %#x: partly unpacked: %v", f.name, off, err))
 	}
-	u.res.Containers = append(u.res.Containers, Container{Chain: chain, Format: f.name, Offset: off, Size: used, Mount: s.mountPath(), Files: s.count})
+	c := &u.res.Containers[idx]
+	c.Size, c.Mount, c.Files = used, s.mountPath(), s.count
 	return used, true
 }
 

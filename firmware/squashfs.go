@@ -359,7 +359,7 @@ func (q *squashFS) collect(dir inode.Inode, p string, depth int, s *sink, out *[
 	// A crafted image can list one directory block under several names.
 	key := [2]uint32{start, uint32(offset)}
 	if depth > maxPathDepth || seen[key] {
-		s.u.unassessed(s.display("/"+p), "squashfs: directory loop or nesting deeper than "+itoa(maxPathDepth))
+		s.u.unassessed(s.display("/"+p), fmt.Sprintf("squashfs: directory loop or nesting deeper than %d", maxPathDepth))
 		return nil
 	}
 	seen[key] = true

@@ -489,5 +489,3 @@ func (c *countReader) ReadByte() (byte, error) {
 }
 
 var _ fs.FS = (*FS)(nil)
-
-func openBlob(p string) (*os.File, error) { return os.Open(p) }

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -204,7 +205,7 @@ func TestLimits(t *testing.T) {
 	bomb := gz(tarArchive(t, []tfile{{name: "zeros", mode: sIFREG | 0o644, body: strings.Repeat("\x00", 4<<20)}}))
 	many := make([]tfile, 50)
 	for i := range many {
-		many[i] = tfile{name: "f" + itoa(i), mode: sIFREG | 0o644, body: "x"}
+		many[i] = tfile{name: "f" + strconv.Itoa(i), mode: sIFREG | 0o644, body: "x"}
 	}
 	deep := tarArchive(t, sampleTree)
 	for range 5 {

@@ -100,6 +100,9 @@ func walkJFFS2(ctx context.Context, r *io.SectionReader, s *sink) (int64, error)
 	var end int64 // end of the last valid node
 	for pos := int64(0); pos+12 <= size; {
 		if pos+jffs2MaxNodeLen > base+int64(n) && base+int64(n) < size || pos < base {
+			if err := s.u.check(ctx); err != nil {
+				return end, err
+			}
 			base = pos
 			k, err := r.ReadAt(buf, base)
 			if k == 0 {

@@ -107,6 +107,39 @@ func TestExt(t *testing.T) {
 	}
 }
 
+// TestUBIStaticSquashfs checks a UBI image whose rootfs is a squashfs in a
+// static volume (the common OpenWrt NAND layout) next to a UBIFS overlay.
+func TestUBIStaticSquashfs(t *testing.T) {
+	needTool(t, "mkfs.ubifs", "ubinize", "mksquashfs")
+	d := t.TempDir()
+	src := filepath.Join(d, "root")
+	writeTree(t, src, sampleTree)
+	run(t, "", "mksquashfs", src, filepath.Join(d, "root.sqsh"), "-comp", "xz", "-noappend", "-no-progress", "-quiet")
+	run(t, "", "mkfs.ubifs", "-r", src, "-m", "2048", "-e", "126976", "-c", "64", "-o", filepath.Join(d, "data.ubifs"))
+	cfg := "[rootfs]\nmode=ubi\nimage=" + filepath.Join(d, "root.sqsh") + "\nvol_id=0\nvol_type=static\nvol_name=rootfs\n" +
+		"[data]\nmode=ubi\nimage=" + filepath.Join(d, "data.ubifs") + "\nvol_id=1\nvol_type=dynamic\nvol_name=rootfs_data\n"
+	os.WriteFile(filepath.Join(d, "ubi.cfg"), []byte(cfg), 0o644)
+	run(t, d, "ubinize", "-o", "ubi.img", "-m", "2048", "-p", "128KiB", "-s", "2048", "ubi.cfg")
+	res := unpackFile(t, filepath.Join(d, "ubi.img"), Limits{})
+	chains := map[string]string{}
+	for _, f := range res.Files {
+		if f.InnerPath == "/etc/passwd" {
+			chains[chainFormats(f)] = f.Chain[1].Path
+		}
+	}
+	if chains["ubi>squashfs"] != "/rootfs.ubivol0" || chains["ubi>ubifs"] != "/rootfs_data.ubivol1" {
+		t.Errorf("chains %v (unassessed %v)", chains, res.Unassessed)
+	}
+	vol := byInner(res)["/rootfs.ubivol0"]
+	sq, _ := os.ReadFile(filepath.Join(d, "root.sqsh"))
+	if vol == nil || vol.Size != int64(len(sq)) {
+		t.Errorf("static volume size %+v, want %d", vol, len(sq))
+	}
+	for _, u := range res.Unassessed {
+		t.Errorf("unassessed: %v", u)
+	}
+}
+
 func TestUBIFS(t *testing.T) {
 	needTool(t, "mkfs.ubifs", "ubinize")
 	dir := t.TempDir()

@@ -199,6 +199,13 @@ func TestHostileEntries(t *testing.T) {
 	if len(res.Ignored) != 1 || !strings.Contains(res.Ignored[0].Path, "dev/console") {
 		t.Errorf("ignored = %v", res.Ignored)
 	}
+
+	// A name the host filesystem refuses is skipped, not fatal.
+	res = unpackBytes(t, newcArchive([]tfile{{name: "bad\x00name", mode: sIFREG | 0o644, body: "n"}, {name: "good", mode: sIFREG | 0o644, body: "g"}}), Limits{})
+	skipped, err := res.WriteDir(filepath.Join(t.TempDir(), "out"))
+	if err != nil || len(skipped) != 1 {
+		t.Errorf("WriteDir: skipped %v, %v", skipped, err)
+	}
 }
 
 func TestLimits(t *testing.T) {

@@ -240,7 +240,7 @@ func (s *sink) place(dir *node, name string, f *File) *node {
 
 func (s *sink) record(f *File, n *node) {
 	f.Path = nodePath(n)
-	f.ModeString = modeString(f.Mode)
+	f.ModeString, f.Perm = modeString(f.Mode), unixPermString(f.Mode)
 	s.count++
 	s.u.res.Files = append(s.u.res.Files, f)
 }

@@ -139,7 +139,7 @@ func TestSymlinksInFS(t *testing.T) {
 		t.Errorf("Lstat: %v %v", fi, err)
 	}
 	fi, err := fs.Stat(res.FS, "bin/busybox")
-	if err != nil || fi.Mode()&fs.ModeSetuid == 0 || fi.Sys().(*File).UID != 0 {
+	if err != nil || fi.Mode()&fs.ModeSetuid == 0 || fi.Sys().(*File).UID != 0 || fi.Sys().(*File).Perm != "4755" {
 		t.Errorf("Stat busybox: %v %v", fi, err)
 	}
 	if err := testFSWalk(res.FS); err != nil {

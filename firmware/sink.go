@@ -223,11 +223,22 @@ func (s *sink) addBlob(name string, out spooled) {
 	s.place(root, name, f)
 }
 
-// place inserts a non-directory node, renaming on a conflict with a
-// directory and replacing an earlier non-directory of the same name.
+// place inserts a non-directory node. On a conflict with a directory the
+// new entry is renamed NAME~N; an earlier non-directory of the same name
+// (a tar or cpio member written twice) is kept as NAME~N and the new one
+// takes the name, as on the device.
 func (s *sink) place(dir *node, name string, f *File) *node {
-	if c, ok := dir.children[name]; ok && c.isDir() {
-		name = uniqueName(dir, name)
+	if c, ok := dir.children[name]; ok {
+		if c.isDir() {
+			name = uniqueName(dir, name)
+		} else {
+			old := uniqueName(dir, name)
+			c.name = old
+			dir.children[old] = c
+			if c.file != nil {
+				c.file.Path = nodePath(c)
+			}
+		}
 	}
 	n := &node{name: name, parent: dir, croot: dir.croot, file: f, mode: f.Mode, mtime: f.ModTime}
 	dir.children[name] = n

@@ -345,3 +345,23 @@ func TestSeedImages(t *testing.T) {
 		})
 	}
 }
+
+func TestDuplicateNames(t *testing.T) {
+	res := unpackBytes(t, tarArchive(t, []tfile{
+		{name: "etc/passwd", mode: sIFREG | 0o644, body: "first"},
+		{name: "etc/passwd", mode: sIFREG | 0o644, body: "second"},
+	}), Limits{})
+	if b, _ := res.FS.ReadFile("etc/passwd"); string(b) != "second" {
+		t.Errorf("etc/passwd = %q, want the later member", b)
+	}
+	if b, _ := res.FS.ReadFile("etc/passwd~1"); string(b) != "first" {
+		t.Errorf("etc/passwd~1 = %q, want the earlier member", b)
+	}
+	paths := map[string]bool{}
+	for _, f := range res.Files {
+		paths[f.Path] = true
+	}
+	if !paths["etc/passwd"] || !paths["etc/passwd~1"] {
+		t.Errorf("file records %v", paths)
+	}
+}

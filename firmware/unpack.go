@@ -74,6 +74,9 @@ func UnpackLogger(ctx context.Context, imagePath string, limits Limits, log *slo
 			}
 		}
 	}
+	if err := u.stopErr(); err != nil {
+		u.unassessed(".", "unpack stopped early; content after this point was not examined: "+err.Error())
+	}
 	u.res.BytesWritten = u.total
 	u.res.Duration = time.Since(start)
 	return u.res, nil

@@ -256,6 +256,9 @@ func TestTimeout(t *testing.T) {
 	if len(res.Files) != 0 {
 		t.Errorf("extracted %d files after the deadline", len(res.Files))
 	}
+	if len(res.Unassessed) != 1 || !strings.Contains(res.Unassessed[0].Reason, "limit timeout") {
+		t.Errorf("unassessed %v, want the timeout", res.Unassessed)
+	}
 }
 
 func TestUnknownImage(t *testing.T) {

@@ -165,8 +165,11 @@ func (u *unpacker) stopErr() error {
 
 // check returns the global stop reason, turning a context expiry into one.
 func (u *unpacker) check(ctx context.Context) error {
-	if ctx.Err() != nil {
+	switch err := ctx.Err(); {
+	case errors.Is(err, context.DeadlineExceeded):
 		u.stop(&LimitError{Limit: "timeout", Value: u.lim.Timeout.String()})
+	case err != nil:
+		u.stop(fmt.Errorf("unpack cancelled: %w", err))
 	}
 	return u.stopErr()
 }

@@ -256,8 +256,13 @@ func TestTimeout(t *testing.T) {
 	if len(res.Files) != 0 {
 		t.Errorf("extracted %d files after the deadline", len(res.Files))
 	}
-	if len(res.Unassessed) != 1 || !strings.Contains(res.Unassessed[0].Reason, "limit timeout") {
-		t.Errorf("unassessed %v, want the timeout", res.Unassessed)
+	if len(res.Unassessed) != 1 || !strings.Contains(res.Unassessed[0].Reason, "cancelled") {
+		t.Errorf("unassessed %v, want the cancellation", res.Unassessed)
+	}
+	// A real deadline is reported as the timeout limit.
+	res2 := unpackBytes(t, gz(tarArchive(t, sampleTree)), Limits{Timeout: time.Nanosecond})
+	if len(res2.Unassessed) == 0 || !strings.Contains(res2.Unassessed[len(res2.Unassessed)-1].Reason, "limit timeout") {
+		t.Errorf("unassessed %v, want the timeout limit", res2.Unassessed)
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"slices"
 	"strings"
 	"time"
 )
@@ -273,7 +274,91 @@ func (s *sink) nested(ctx context.Context, n *node, f *File, out spooled) {
 		carve:    s.opaque,
 		name:     strings.TrimSuffix(n.name, path.Ext(n.name)),
 	}
-	s.u.analyse(ctx, blob{r: fh, size: out.size}, pl)
+	u := s.u
+	key := fmt.Sprintf("%s/%t", out.sha256, s.opaque)
+	if prev, ok := u.analysed[key]; ok {
+		// Identical content was unpacked before: copy that result under
+		// this file's provenance instead of unpacking it again.
+		if prev.root != nil {
+			s.cloneAnalysis(prev, n, f)
+		}
+		return
+	}
+	f0, c0 := len(u.res.Files), len(u.res.Containers)
+	u.analyse(ctx, blob{r: fh, size: out.size}, pl)
+	if u.stopErr() != nil {
+		return // a partial result must not be copied
+	}
+	a := &blobAnalysis{prefix: len(s.chain), files: slices.Clone(u.res.Files[f0:]), containers: slices.Clone(u.res.Containers[c0:])}
+	if r, ok := n.parent.children[n.name+".extracted"]; ok && r.isDir() && len(a.files) > 0 {
+		a.root = r
+	}
+	u.analysed[key] = a
+}
+
+// blobAnalysis is what unpacking one nested file produced, kept so that
+// identical content elsewhere in the image is copied, not unpacked again.
+type blobAnalysis struct {
+	root       *node // the NAME.extracted directory; nil when nothing was found
+	prefix     int   // chain length of the file that was analysed
+	files      []*File
+	containers []Container
+}
+
+// cloneAnalysis copies a previous analysis below the file node n.
+func (s *sink) cloneAnalysis(prev *blobAnalysis, n *node, f *File) {
+	u := s.u
+	if u.files+len(prev.files) > u.lim.MaxFiles {
+		err := &LimitError{Limit: "max-files", Value: fmt.Sprint(u.lim.MaxFiles)}
+		u.stop(err)
+		u.unassessed(nodePath(n), "nested content not copied: "+err.Error())
+		return
+	}
+	u.files += len(prev.files)
+	oldBase := nodePath(prev.root)
+	name := uniqueName(n.parent, n.name+".extracted")
+	newBase := path.Join(nodePath(n.parent), name)
+	chain := func(c []Layer) []Layer {
+		out := append(slices.Clone(s.chain), c[prev.prefix:]...)
+		out[len(s.chain)].Path = f.InnerPath
+		return out
+	}
+	files := map[*File]*File{}
+	var clone func(src, parent *node, name string, m map[*node]*node) *node
+	clone = func(src, parent *node, name string, m map[*node]*node) *node {
+		c := &node{name: name, parent: parent, mode: src.mode, mtime: src.mtime}
+		m[src] = c
+		if r, ok := m[src.croot]; ok && src.croot != src {
+			c.croot = r
+		} else {
+			c.croot = c
+		}
+		if src.file != nil {
+			nf := *src.file
+			nf.Path = newBase + strings.TrimPrefix(src.file.Path, oldBase)
+			nf.Chain = chain(src.file.Chain)
+			files[src.file] = &nf
+			c.file = &nf
+		}
+		if src.children != nil {
+			c.children = make(map[string]*node, len(src.children))
+			for k, ch := range src.children {
+				c.children[k] = clone(ch, c, k, m)
+			}
+		}
+		return c
+	}
+	n.parent.children[name] = clone(prev.root, n.parent, name, map[*node]*node{})
+	for _, old := range prev.files {
+		if nf, ok := files[old]; ok {
+			u.res.Files = append(u.res.Files, nf)
+		}
+	}
+	for _, c := range prev.containers {
+		c.Chain = chain(c.Chain)
+		c.Mount = newBase + strings.TrimPrefix(c.Mount, oldBase)
+		u.res.Containers = append(u.res.Containers, c)
+	}
 }
 
 // spool1 opens an entry and spools its content. A panic in a decoder

@@ -86,11 +86,12 @@ func UnpackLogger(ctx context.Context, imagePath string, limits Limits, log *slo
 // spool with limits lim (defaults already applied).
 func newUnpacker(spool string, lim Limits, log *slog.Logger, size int64) *unpacker {
 	u := &unpacker{
-		lim:   lim,
-		log:   log,
-		fsys:  newFS(),
-		spool: spool,
-		res:   &Result{spool: spool},
+		lim:      lim,
+		log:      log,
+		fsys:     newFS(),
+		spool:    spool,
+		res:      &Result{spool: spool},
+		analysed: map[string]*blobAnalysis{},
 	}
 	u.cap, u.capName = lim.MaxTotalBytes, "max-total-bytes"
 	if r := int64(lim.MaxRatio * float64(max(size, 1))); r < u.cap {
@@ -111,6 +112,8 @@ type unpacker struct {
 	capName string // limit that sets cap
 	files   int
 	dropped int // unassessed entries beyond MaxUnassessed
+	// analysed caches nested analyses by content hash (and carving mode).
+	analysed map[string]*blobAnalysis
 
 	// mu guards total and stopped, which parallel spooling updates.
 	mu      sync.Mutex

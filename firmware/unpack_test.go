@@ -373,3 +373,43 @@ func TestDuplicateNames(t *testing.T) {
 		t.Errorf("file records %v", paths)
 	}
 }
+
+func TestIdenticalNestedContentCopied(t *testing.T) {
+	inner := string(gz(tarArchive(t, append(sampleTree, tfile{name: "lib", mode: sIFDIR | 0o755}, tfile{name: "lib/abs", mode: sIFLNK | 0o777, link: "/etc/passwd"}))))
+	res := unpackBytes(t, tarArchive(t, []tfile{
+		{name: "a", mode: sIFDIR | 0o755},
+		{name: "a/pkg.tgz", mode: sIFREG | 0o644, body: inner},
+		{name: "b", mode: sIFDIR | 0o755},
+		{name: "b/copy.tgz", mode: sIFREG | 0o644, body: inner},
+	}), Limits{MaxRatio: 1e6})
+	for _, p := range []string{"a/pkg.tgz", "b/copy.tgz"} {
+		f := res.Lookup(p + ".extracted/etc/passwd")
+		if f == nil {
+			t.Fatalf("%s: nested passwd missing", p)
+		}
+		if got := f.Container(); len(got) != 3 || got[1] != "/"+p+":gzip@0x0" {
+			t.Errorf("%s: chain %v", p, got)
+		}
+		if b, err := res.FS.ReadFile(p + ".extracted/lib/abs"); err != nil || !strings.HasPrefix(string(b), "root:x") {
+			t.Errorf("%s: symlink inside the copy: %q %v", p, b, err)
+		}
+		if f.Path != p+".extracted/etc/passwd" {
+			t.Errorf("path %q", f.Path)
+		}
+	}
+	mounts := map[string]int{}
+	for _, c := range res.Containers {
+		mounts[c.Mount]++
+	}
+	if mounts["a/pkg.tgz.extracted"] != 2 || mounts["b/copy.tgz.extracted"] != 2 {
+		t.Errorf("containers %v", mounts)
+	}
+	if err := testFSWalk(res.FS); err != nil {
+		t.Error(err)
+	}
+	// The copy was not unpacked again: only its own bytes were spooled.
+	single := unpackBytes(t, tarArchive(t, []tfile{{name: "a", mode: sIFDIR | 0o755}, {name: "a/pkg.tgz", mode: sIFREG | 0o644, body: inner}}), Limits{MaxRatio: 1e6})
+	if d := res.BytesWritten - single.BytesWritten; d != int64(len(inner)) {
+		t.Errorf("second copy spooled %d bytes, want %d", d, len(inner))
+	}
+}

@@ -88,7 +88,13 @@ func zipFormat() *format {
 		name:  "zip",
 		magic: magic,
 		probe: func(h []byte) bool {
-			return len(h) >= 30 && bytes.HasPrefix(h, magic) && binary.LittleEndian.Uint16(h[4:6]) <= 63
+			if len(h) < 30 || !bytes.HasPrefix(h, magic) {
+				return false
+			}
+			le := binary.LittleEndian
+			method, nameLen := le.Uint16(h[8:]), le.Uint16(h[26:])
+			knownMethod := method == 0 || method == 8 || method == 9 || method == 12 || method == 14 || method == 93 || method == 95 || method == 98 || method == 99
+			return le.Uint16(h[4:]) <= 63 && knownMethod && nameLen > 0 && nameLen <= 1024
 		},
 		walk: walkZip,
 	}

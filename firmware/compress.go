@@ -106,6 +106,7 @@ func lz4Format() *format {
 func lzmaFormat() *format {
 	return &format{
 		name:  "lzma",
+		weak:  true,
 		magic: []byte{0x5d, 0x00, 0x00},
 		probe: func(h []byte) bool {
 			if len(h) < 14 || h[0] != 0x5d {

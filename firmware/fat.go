@@ -52,6 +52,7 @@ type fatFS struct {
 	rootOff   int64 // FAT12/16 fixed root directory
 	rootLen   int64
 	rootClus  uint32
+	seenDirs  map[uint32]bool // first clusters of directories walked
 }
 
 func walkFAT(ctx context.Context, r *io.SectionReader, s *sink) (int64, error) {
@@ -60,7 +61,7 @@ func walkFAT(ctx context.Context, r *io.SectionReader, s *sink) (int64, error) {
 		return 0, err
 	}
 	le := binary.LittleEndian
-	f := &fatFS{r: r, bps: int64(le.Uint16(b[11:])), spc: int64(b[13])}
+	f := &fatFS{r: r, bps: int64(le.Uint16(b[11:])), spc: int64(b[13]), seenDirs: map[uint32]bool{}}
 	rsvd, nFATs, rootEnt := int64(le.Uint16(b[14:])), int64(b[16]), int64(le.Uint16(b[17:]))
 	tot := int64(le.Uint16(b[19:]))
 	if tot == 0 {
@@ -274,6 +275,11 @@ func (f *fatFS) walkDir(ctx context.Context, s *sink, data []byte, p string, dep
 			return err
 		}
 		if attr&fatAttrDir != 0 {
+			if f.seenDirs[first] || first < 2 {
+				s.u.unassessed(s.display("/"+cp), "fat: directory loop")
+				continue
+			}
+			f.seenDirs[first] = true
 			sub, err := f.readChain(first, fatMaxDirBytes)
 			if err != nil {
 				s.u.unassessed(s.display("/"+cp), err.Error())

@@ -107,10 +107,6 @@ func walkFIT(ctx context.Context, r *io.SectionReader, s *sink) (int64, error) {
 		}
 		e := entry{Name: "images/" + name, Mode: 0o644, UID: -1, GID: -1, Size: data.Size()}
 		e.Open = func() (io.Reader, error) { return uimageDecompress(comp, data) }
-		if comp == 4 {
-			s.u.unassessed(s.display("/images/"+name), "fit: lzo compression not supported; payload kept compressed")
-			e.Open = func() (io.Reader, error) { return data, nil }
-		}
 		if err := s.emit(ctx, e); err != nil {
 			return used, err
 		}

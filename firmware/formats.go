@@ -25,6 +25,9 @@ type format struct {
 	// opaque marks archives whose entries are raw payloads (kernel,
 	// ramdisk) that are carved in turn.
 	opaque bool
+	// weak marks a stream format without a real magic (lzma-alone): a
+	// decoding error means the candidate was a false positive.
+	weak bool
 }
 
 // formats returns every supported format in probing order.
@@ -34,7 +37,7 @@ func formats() []*format {
 		cpioFormat("cpio-newc", "070701"), cpioFormat("cpio-crc", "070702"), cpioFormat("cpio-odc", "070707"),
 		tarFormat(), zipFormat(), extFormat(), ubiFormat(), ubifsFormat(), fatFormat(), mbrFormat(),
 		uimageFormat(), fitFormat(),
-		gzipFormat(), xzFormat(), bzip2Format(), zstdFormat(), lz4Format(), lzmaFormat(),
+		gzipFormat(), xzFormat(), bzip2Format(), zstdFormat(), lz4Format(), lzmaFormat(), lzopFormat(),
 	}, append(jffs2Formats(), cramfsFormats()...)...)
 }
 

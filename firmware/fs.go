@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -17,7 +18,7 @@ const maxLinkHops = 40
 // fs.FS, fs.StatFS, fs.ReadDirFS, fs.ReadFileFS and fs.ReadLinkFS.
 // Symlinks resolve inside the container that holds them: an absolute
 // target starts at that container's root and ".." never leaves it.
-// FileInfo.Sys returns the *File record.
+// FileInfo.Sys returns the *File record. FS is safe for concurrent use.
 type FS struct {
 	root *node
 }
@@ -75,23 +76,11 @@ func uniqueName(dir *node, name string) string {
 		return name
 	}
 	for i := 1; ; i++ {
-		n := name + "~" + itoa(i)
+		n := name + "~" + strconv.Itoa(i)
 		if _, ok := dir.children[n]; !ok {
 			return n
 		}
 	}
-}
-
-func itoa(i int) string {
-	const digits = "0123456789"
-	if i == 0 {
-		return "0"
-	}
-	var b []byte
-	for ; i > 0; i /= 10 {
-		b = append([]byte{digits[i%10]}, b...)
-	}
-	return string(b)
 }
 
 // lookup finds name, following symlinks in every component and, when

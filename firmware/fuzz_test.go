@@ -111,8 +111,9 @@ func FuzzCompressors(f *testing.F) {
 	f.Add(zstdc(cpio))
 	f.Add(lz4c(cpio))
 	seedFiles(f, "*.bz2")
+	seedFiles(f, "*.lzo")
 	f.Fuzz(func(t *testing.T, data []byte) {
-		for _, fm := range []*format{gzipFormat(), xzFormat(), lzmaFormat(), zstdFormat(), lz4Format(), bzip2Format()} {
+		for _, fm := range []*format{gzipFormat(), xzFormat(), lzmaFormat(), zstdFormat(), lz4Format(), bzip2Format(), lzopFormat()} {
 			fuzzFormat(t, fm, data)
 		}
 	})

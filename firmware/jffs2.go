@@ -26,8 +26,9 @@ const (
 	jffs2Inode      = 0xE002
 	jffs2DirentLen  = 40
 	jffs2InodeLen   = 68
-	jffs2MaxImage   = 256 << 20
+	jffs2Window     = 4 << 20 // bytes scanned per read
 	jffs2MaxNodeLen = 1 << 20
+	jffs2MaxGap     = 1 << 20 // non-node, non-erased bytes that end a filesystem
 	jffs2RootIno    = 1
 )
 
@@ -85,29 +86,49 @@ type jffs2Ino struct {
 }
 
 func walkJFFS2(ctx context.Context, r *io.SectionReader, s *sink) (int64, error) {
-	if r.Size() > jffs2MaxImage {
-		return 0, fmt.Errorf("jffs2 image larger than %d bytes: %w", jffs2MaxImage, errUnsupported)
-	}
-	img := make([]byte, r.Size())
-	if _, err := io.ReadFull(io.NewSectionReader(r, 0, r.Size()), img); err != nil {
+	var magic [2]byte
+	if _, err := r.ReadAt(magic[:], 0); err != nil {
 		return 0, err
 	}
-	bo := jffs2Order(img)
+	bo := jffs2Order(magic[:])
 	dents := map[string]*jffs2Dent{} // key pino/name
 	inodes := map[uint32]*jffs2Ino{}
-	var end int64
-	for pos := 0; pos+12 <= len(img); {
-		h := img[pos:]
+	size := r.Size()
+	buf := make([]byte, jffs2Window)
+	var base int64 // offset of buf[:n]
+	n := 0
+	var end int64 // end of the last valid node
+	for pos := int64(0); pos+12 <= size; {
+		if pos+jffs2MaxNodeLen > base+int64(n) && base+int64(n) < size || pos < base {
+			if err := s.u.check(ctx); err != nil {
+				return end, err
+			}
+			base = pos
+			k, err := r.ReadAt(buf, base)
+			if k == 0 {
+				return end, fmt.Errorf("jffs2: read at %#x: %w", base, err)
+			}
+			n = k
+		}
+		h := buf[pos-base : n]
+		if len(h) < 12 {
+			break
+		}
 		if bo.Uint16(h) != jffs2Magic || jffs2CRC(h[:8]) != bo.Uint32(h[8:]) {
+			// Erased flash (0xFF) continues the filesystem; anything else
+			// for long enough ends it.
+			if binary.LittleEndian.Uint32(h) != 0xFFFFFFFF && pos-end > jffs2MaxGap {
+				break
+			}
 			pos += 4
 			continue
 		}
-		n := int(bo.Uint32(h[4:]))
-		if n < 12 || n > jffs2MaxNodeLen || pos+n > len(img) {
+		ln := int64(bo.Uint32(h[4:]))
+		if ln < 12 || ln > jffs2MaxNodeLen || ln > int64(len(h)) {
 			pos += 4
 			continue
 		}
-		node := img[pos : pos+n]
+		node := h[:ln]
 		switch bo.Uint16(h[2:]) {
 		case jffs2Dirent:
 			if d := jffs2ParseDirent(bo, node); d != nil {
@@ -119,8 +140,8 @@ func walkJFFS2(ctx context.Context, r *io.SectionReader, s *sink) (int64, error)
 		case jffs2Inode:
 			jffs2ParseInode(bo, node, inodes)
 		}
-		pos += (n + 3) &^ 3
-		end = int64(pos)
+		pos += (ln + 3) &^ 3
+		end = pos
 	}
 	if len(dents) == 0 && len(inodes) == 0 {
 		return 0, errors.New("jffs2: no valid nodes")
@@ -175,7 +196,7 @@ func jffs2ParseInode(bo binary.ByteOrder, n []byte, inodes map[uint32]*jffs2Ino)
 		in.isize = bo.Uint32(n[28:])
 		in.mtime = time.Unix(int64(bo.Uint32(n[36:])), 0)
 	}
-	in.nodes = append(in.nodes, jffs2Data{version: version, offset: bo.Uint32(n[44:]), dsize: bo.Uint32(n[52:]), comp: n[56], data: data})
+	in.nodes = append(in.nodes, jffs2Data{version: version, offset: bo.Uint32(n[44:]), dsize: bo.Uint32(n[52:]), comp: n[56], data: bytes.Clone(data)})
 }
 
 type jffs2FS struct {

@@ -12,14 +12,17 @@ import (
 
 // Partition tables of disk images (storage products, SD-card images):
 // MBR primary partitions and GPT. Each partition is emitted as a file
-// pN-LABEL and analysed at offset 0 in turn. Only recognised at offset 0
-// of a blob; logical partitions inside an extended partition are reported.
+// pN-LABEL and analysed at offset 0 in turn; logical partitions (p5 on)
+// are followed through their extended boot records. Only recognised at
+// offset 0 of a blob.
 
 const (
 	mbrSector    = 512
 	gptMaxParts  = 256
 	gptEntryMin  = 128
 	mbrProtected = 0xEE
+	// mbrMaxLogical bounds the logical partitions followed.
+	mbrMaxLogical = 128
 )
 
 func mbrFormat() *format {
@@ -77,7 +80,11 @@ func walkPartitions(ctx context.Context, r *io.SectionReader, s *sink) (int64, e
 			parts = append(parts, gpt...)
 			continue
 		case 0x05, 0x0f, 0x85:
-			s.u.unassessed(s.display(fmt.Sprintf("/p%d", i+1)), "extended partition: logical partitions are not followed")
+			logical, err := ebrPartitions(r, start)
+			if err != nil {
+				s.u.unassessed(s.display(fmt.Sprintf("/p%d", i+1)), "extended partition: "+err.Error())
+			}
+			parts = append(parts, logical...)
 			continue
 		}
 		parts = append(parts, partition{name: fmt.Sprintf("p%d-type%02x", i+1, typ), start: start, len: n})
@@ -100,6 +107,37 @@ func walkPartitions(ctx context.Context, r *io.SectionReader, s *sink) (int64, e
 		return 0, errNotContainer
 	}
 	return used, nil
+}
+
+// ebrPartitions follows the chain of extended boot records starting at
+// ext: each holds one logical partition (relative to itself) and the link
+// to the next record (relative to ext).
+func ebrPartitions(r *io.SectionReader, ext int64) ([]partition, error) {
+	le := binary.LittleEndian
+	var out []partition
+	seen := map[int64]bool{}
+	b := make([]byte, mbrSector)
+	for at := ext; ; {
+		if seen[at] || len(out) >= mbrMaxLogical {
+			return out, errors.New("logical partition chain loops or is too long")
+		}
+		seen[at] = true
+		if _, err := r.ReadAt(b, at); err != nil || b[510] != 0x55 || b[511] != 0xAA {
+			return out, fmt.Errorf("no extended boot record at %#x", at)
+		}
+		if e := b[446:462]; e[4] != 0 {
+			out = append(out, partition{
+				name:  fmt.Sprintf("p%d-type%02x", 5+len(out), e[4]),
+				start: at + int64(le.Uint32(e[8:]))*mbrSector,
+				len:   int64(le.Uint32(e[12:])) * mbrSector,
+			})
+		}
+		next := b[462:478]
+		if next[4] == 0 {
+			return out, nil
+		}
+		at = ext + int64(le.Uint32(next[8:]))*mbrSector
+	}
 }
 
 // gptPartitions reads a GPT with 512- or 4096-byte sectors.

@@ -80,3 +80,43 @@ func FuzzPartitions(f *testing.F) {
 	f.Add(diskImage(64<<10, true, []byte("p1"), []byte("p2")))
 	f.Fuzz(func(t *testing.T, data []byte) { fuzzFormat(t, mbrFormat(), data) })
 }
+
+func TestLogicalPartitions(t *testing.T) {
+	const sec = 512
+	le := binary.LittleEndian
+	payload := tarArchive(t, sampleTree)
+	n := (len(payload) + sec - 1) / sec
+	// MBR | extended partition at sector 8: EBR, logical 1, EBR, logical 2
+	ext := 8
+	img := make([]byte, (ext+2*(1+n)+1)*sec)
+	img[510], img[511] = 0x55, 0xAA
+	e := img[446:]
+	e[4] = 0x05
+	le.PutUint32(e[8:], uint32(ext))
+	le.PutUint32(e[12:], uint32(2*(1+n)))
+	for i := range 2 {
+		ebr := (ext + i*(1+n)) * sec
+		img[ebr+510], img[ebr+511] = 0x55, 0xAA
+		l := img[ebr+446:]
+		l[4] = 0x83
+		le.PutUint32(l[8:], 1)
+		le.PutUint32(l[12:], uint32(n))
+		copy(img[ebr+sec:], payload)
+		if i == 0 {
+			nx := img[ebr+462:]
+			nx[4] = 0x05
+			le.PutUint32(nx[8:], uint32(1+n))
+			le.PutUint32(nx[12:], uint32(1+n))
+		}
+	}
+	res := unpackBytes(t, img, Limits{MaxRatio: 1e6})
+	got := map[string]bool{}
+	for _, f := range res.Files {
+		if f.InnerPath == "/etc/passwd" {
+			got[f.Chain[1].Path] = true
+		}
+	}
+	if !got["/p5-type83"] || !got["/p6-type83"] || len(res.Unassessed) > 0 {
+		t.Errorf("logical partitions reached: %v (unassessed %v)", got, res.Unassessed)
+	}
+}

@@ -43,6 +43,9 @@ type File struct {
 	Mode fs.FileMode `json:"-"`
 	// ModeString is Mode in ls -l form, for JSON output.
 	ModeString string `json:"mode"`
+	// Perm is the Unix permission in octal including setuid (4000),
+	// setgid (2000) and sticky (1000) bits, for JSON output.
+	Perm string `json:"perm"`
 	// UID and GID are the owner ids recorded in the image (-1 if unknown).
 	UID int `json:"uid"`
 	GID int `json:"gid"`
@@ -136,4 +139,19 @@ func (f *File) Container() []string {
 
 func modeString(m fs.FileMode) string {
 	return strings.TrimSpace(m.String())
+}
+
+// unixPermString renders the permission bits of m as Unix octal.
+func unixPermString(m fs.FileMode) string {
+	p := uint32(m.Perm())
+	if m&fs.ModeSetuid != 0 {
+		p |= 0o4000
+	}
+	if m&fs.ModeSetgid != 0 {
+		p |= 0o2000
+	}
+	if m&fs.ModeSticky != 0 {
+		p |= 0o1000
+	}
+	return fmt.Sprintf("%04o", p)
 }

@@ -5,10 +5,10 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"os"
 	"path"
-	"runtime"
+	"slices"
 	"strings"
-	"sync"
 	"time"
 )
 
@@ -224,11 +224,22 @@ func (s *sink) addBlob(name string, out spooled) {
 	s.place(root, name, f)
 }
 
-// place inserts a non-directory node, renaming on a conflict with a
-// directory and replacing an earlier non-directory of the same name.
+// place inserts a non-directory node. On a conflict with a directory the
+// new entry is renamed NAME~N; an earlier non-directory of the same name
+// (a tar or cpio member written twice) is kept as NAME~N and the new one
+// takes the name, as on the device.
 func (s *sink) place(dir *node, name string, f *File) *node {
-	if c, ok := dir.children[name]; ok && c.isDir() {
-		name = uniqueName(dir, name)
+	if c, ok := dir.children[name]; ok {
+		if c.isDir() {
+			name = uniqueName(dir, name)
+		} else {
+			old := uniqueName(dir, name)
+			c.name = old
+			dir.children[old] = c
+			if c.file != nil {
+				c.file.Path = nodePath(c)
+			}
+		}
 	}
 	n := &node{name: name, parent: dir, croot: dir.croot, file: f, mode: f.Mode, mtime: f.ModTime}
 	dir.children[name] = n
@@ -241,7 +252,7 @@ func (s *sink) place(dir *node, name string, f *File) *node {
 
 func (s *sink) record(f *File, n *node) {
 	f.Path = nodePath(n)
-	f.ModeString = modeString(f.Mode)
+	f.ModeString, f.Perm = modeString(f.Mode), unixPermString(f.Mode)
 	s.count++
 	s.u.res.Files = append(s.u.res.Files, f)
 }
@@ -251,7 +262,7 @@ func (s *sink) nested(ctx context.Context, n *node, f *File, out spooled) {
 	if out.size == 0 {
 		return
 	}
-	fh, err := openBlob(out.path)
+	fh, err := os.Open(out.path)
 	if err != nil {
 		return
 	}
@@ -263,7 +274,91 @@ func (s *sink) nested(ctx context.Context, n *node, f *File, out spooled) {
 		carve:    s.opaque,
 		name:     strings.TrimSuffix(n.name, path.Ext(n.name)),
 	}
-	s.u.analyse(ctx, blob{r: fh, size: out.size}, pl)
+	u := s.u
+	key := fmt.Sprintf("%s/%t", out.sha256, s.opaque)
+	if prev, ok := u.analysed[key]; ok {
+		// Identical content was unpacked before: copy that result under
+		// this file's provenance instead of unpacking it again.
+		if prev.root != nil {
+			s.cloneAnalysis(prev, n, f)
+		}
+		return
+	}
+	f0, c0 := len(u.res.Files), len(u.res.Containers)
+	u.analyse(ctx, blob{r: fh, size: out.size}, pl)
+	if u.stopErr() != nil {
+		return // a partial result must not be copied
+	}
+	a := &blobAnalysis{prefix: len(s.chain), files: slices.Clone(u.res.Files[f0:]), containers: slices.Clone(u.res.Containers[c0:])}
+	if r, ok := n.parent.children[n.name+".extracted"]; ok && r.isDir() && len(a.files) > 0 {
+		a.root = r
+	}
+	u.analysed[key] = a
+}
+
+// blobAnalysis is what unpacking one nested file produced, kept so that
+// identical content elsewhere in the image is copied, not unpacked again.
+type blobAnalysis struct {
+	root       *node // the NAME.extracted directory; nil when nothing was found
+	prefix     int   // chain length of the file that was analysed
+	files      []*File
+	containers []Container
+}
+
+// cloneAnalysis copies a previous analysis below the file node n.
+func (s *sink) cloneAnalysis(prev *blobAnalysis, n *node, f *File) {
+	u := s.u
+	if u.files+len(prev.files) > u.lim.MaxFiles {
+		err := &LimitError{Limit: "max-files", Value: fmt.Sprint(u.lim.MaxFiles)}
+		u.stop(err)
+		u.unassessed(nodePath(n), "nested content not copied: "+err.Error())
+		return
+	}
+	u.files += len(prev.files)
+	oldBase := nodePath(prev.root)
+	name := uniqueName(n.parent, n.name+".extracted")
+	newBase := path.Join(nodePath(n.parent), name)
+	chain := func(c []Layer) []Layer {
+		out := append(slices.Clone(s.chain), c[prev.prefix:]...)
+		out[len(s.chain)].Path = f.InnerPath
+		return out
+	}
+	files := map[*File]*File{}
+	var clone func(src, parent *node, name string, m map[*node]*node) *node
+	clone = func(src, parent *node, name string, m map[*node]*node) *node {
+		c := &node{name: name, parent: parent, mode: src.mode, mtime: src.mtime}
+		m[src] = c
+		if r, ok := m[src.croot]; ok && src.croot != src {
+			c.croot = r
+		} else {
+			c.croot = c
+		}
+		if src.file != nil {
+			nf := *src.file
+			nf.Path = newBase + strings.TrimPrefix(src.file.Path, oldBase)
+			nf.Chain = chain(src.file.Chain)
+			files[src.file] = &nf
+			c.file = &nf
+		}
+		if src.children != nil {
+			c.children = make(map[string]*node, len(src.children))
+			for k, ch := range src.children {
+				c.children[k] = clone(ch, c, k, m)
+			}
+		}
+		return c
+	}
+	n.parent.children[name] = clone(prev.root, n.parent, name, map[*node]*node{})
+	for _, old := range prev.files {
+		if nf, ok := files[old]; ok {
+			u.res.Files = append(u.res.Files, nf)
+		}
+	}
+	for _, c := range prev.containers {
+		c.Chain = chain(c.Chain)
+		c.Mount = newBase + strings.TrimPrefix(c.Mount, oldBase)
+		u.res.Containers = append(u.res.Containers, c)
+	}
 }
 
 // spool1 opens an entry and spools its content. A panic in a decoder
@@ -278,80 +373,9 @@ func (u *unpacker) spool1(ctx context.Context, e entry) (out spooled, err error)
 	if err != nil {
 		return spooled{}, err
 	}
-	out, err = u.spoolCopy(ctx, r, e.Name)
+	out, err = u.spoolCopy(ctx, r)
 	if rc, ok := r.(io.Closer); ok {
 		rc.Close()
 	}
 	return out, err
 }
-
-// prefetched is the content of one entry spooled ahead of emission.
-type prefetched struct {
-	out  spooled
-	err  error
-	done chan struct{}
-}
-
-// prefetcher spools the content of regular-file entries on several
-// goroutines (decompression dominates unpacking) while emission stays
-// sequential and in order.
-type prefetcher struct {
-	u      *unpacker
-	cancel context.CancelFunc
-	wg     sync.WaitGroup
-}
-
-// prefetch starts spooling the regular files among es in parallel and
-// attaches the results to them. The caller must call wait before the
-// source is closed.
-func (u *unpacker) prefetch(ctx context.Context, es []entry) *prefetcher {
-	ctx, cancel := context.WithCancel(ctx)
-	p := &prefetcher{u: u, cancel: cancel}
-	workers := min(runtime.GOMAXPROCS(0), maxPrefetchWorkers)
-	if workers < 2 {
-		return p
-	}
-	jobs := make(chan *entry)
-	for range workers {
-		p.wg.Go(func() {
-			for e := range jobs {
-				if ctx.Err() == nil && e.Size <= u.lim.MaxFileSize {
-					e.pre.out, e.pre.err = u.spool1(ctx, *e)
-				} else {
-					e.pre.err = context.Canceled
-				}
-				close(e.pre.done)
-			}
-		})
-	}
-	for i := range es {
-		if es[i].Mode.IsRegular() && es[i].Open != nil && es[i].HardLink == "" {
-			es[i].pre = &prefetched{done: make(chan struct{})}
-		}
-	}
-	p.wg.Go(func() {
-		defer close(jobs)
-		for i := range es {
-			if es[i].pre == nil {
-				continue
-			}
-			select {
-			case jobs <- &es[i]:
-			case <-ctx.Done():
-				e := &es[i]
-				e.pre.err = context.Canceled
-				close(e.pre.done)
-			}
-		}
-	})
-	return p
-}
-
-// wait stops outstanding work and waits for the workers.
-func (p *prefetcher) wait() {
-	p.cancel()
-	p.wg.Wait()
-}
-
-// maxPrefetchWorkers bounds the goroutines spooling one container.
-const maxPrefetchWorkers = 4

@@ -163,7 +163,7 @@ func walkSquashfs(ctx context.Context, r *io.SectionReader, s *sink) (int64, err
 		return 0, fmt.Errorf("squashfs root inode: %w", err)
 	}
 	var es []entry
-	if err := q.collect(root, "", 0, s, &es, map[uint32]bool{}); err != nil {
+	if err := q.collect(root, "", 0, s, &es, map[[2]uint32]bool{}); err != nil {
 		return used, err
 	}
 	pf := s.u.prefetch(ctx, es)
@@ -338,12 +338,7 @@ func (q *squashFS) inode(block uint64, offset uint16) (inode.Inode, error) {
 }
 
 // collect lists the entries below the directory inode dir.
-func (q *squashFS) collect(dir inode.Inode, p string, depth int, s *sink, out *[]entry, seen map[uint32]bool) error {
-	if depth > maxPathDepth || seen[dir.Num] {
-		s.u.unassessed(s.display("/"+p), "squashfs: directory loop or nesting deeper than "+itoa(maxPathDepth))
-		return nil
-	}
-	seen[dir.Num] = true
+func (q *squashFS) collect(dir inode.Inode, p string, depth int, s *sink, out *[]entry, seen map[[2]uint32]bool) error {
 	if len(*out) > s.u.lim.MaxFiles {
 		return nil // emit reports max-files
 	}
@@ -358,9 +353,16 @@ func (q *squashFS) collect(dir inode.Inode, p string, depth int, s *sink, out *[
 	default:
 		return errors.New("squashfs: not a directory")
 	}
-	if size <= 3 {
+	if size <= 3 { // empty; its position may equal the next listing's
 		return nil
 	}
+	// A crafted image can list one directory block under several names.
+	key := [2]uint32{start, uint32(offset)}
+	if depth > maxPathDepth || seen[key] {
+		s.u.unassessed(s.display("/"+p), fmt.Sprintf("squashfs: directory loop or nesting deeper than %d", maxPathDepth))
+		return nil
+	}
+	seen[key] = true
 	ents, err := directory.ReadDirectory(q.metaReader(q.dirs+int64(start), int(offset)), size)
 	if err != nil {
 		if depth == 0 {

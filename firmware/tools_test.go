@@ -107,6 +107,39 @@ func TestExt(t *testing.T) {
 	}
 }
 
+// TestUBIStaticSquashfs checks a UBI image whose rootfs is a squashfs in a
+// static volume (the common OpenWrt NAND layout) next to a UBIFS overlay.
+func TestUBIStaticSquashfs(t *testing.T) {
+	needTool(t, "mkfs.ubifs", "ubinize", "mksquashfs")
+	d := t.TempDir()
+	src := filepath.Join(d, "root")
+	writeTree(t, src, sampleTree)
+	run(t, "", "mksquashfs", src, filepath.Join(d, "root.sqsh"), "-comp", "xz", "-noappend", "-no-progress", "-quiet")
+	run(t, "", "mkfs.ubifs", "-r", src, "-m", "2048", "-e", "126976", "-c", "64", "-o", filepath.Join(d, "data.ubifs"))
+	cfg := "[rootfs]\nmode=ubi\nimage=" + filepath.Join(d, "root.sqsh") + "\nvol_id=0\nvol_type=static\nvol_name=rootfs\n" +
+		"[data]\nmode=ubi\nimage=" + filepath.Join(d, "data.ubifs") + "\nvol_id=1\nvol_type=dynamic\nvol_name=rootfs_data\n"
+	os.WriteFile(filepath.Join(d, "ubi.cfg"), []byte(cfg), 0o644)
+	run(t, d, "ubinize", "-o", "ubi.img", "-m", "2048", "-p", "128KiB", "-s", "2048", "ubi.cfg")
+	res := unpackFile(t, filepath.Join(d, "ubi.img"), Limits{})
+	chains := map[string]string{}
+	for _, f := range res.Files {
+		if f.InnerPath == "/etc/passwd" {
+			chains[chainFormats(f)] = f.Chain[1].Path
+		}
+	}
+	if chains["ubi>squashfs"] != "/rootfs.ubivol0" || chains["ubi>ubifs"] != "/rootfs_data.ubivol1" {
+		t.Errorf("chains %v (unassessed %v)", chains, res.Unassessed)
+	}
+	vol := byInner(res)["/rootfs.ubivol0"]
+	sq, _ := os.ReadFile(filepath.Join(d, "root.sqsh"))
+	if vol == nil || vol.Size != int64(len(sq)) {
+		t.Errorf("static volume size %+v, want %d", vol, len(sq))
+	}
+	for _, u := range res.Unassessed {
+		t.Errorf("unassessed: %v", u)
+	}
+}
+
 func TestUBIFS(t *testing.T) {
 	needTool(t, "mkfs.ubifs", "ubinize")
 	dir := t.TempDir()
@@ -258,5 +291,71 @@ func TestFIT(t *testing.T) {
 			}
 			os.Remove(filepath.Join(dir, "fit.itb"))
 		})
+	}
+}
+
+func TestLzop(t *testing.T) {
+	needTool(t, "lzop", "mkimage")
+	dir := t.TempDir()
+	cpio := newcArchive(sampleTree)
+	big := append(cpio, bytes.Repeat([]byte("lzop block filler "), 60000)...) // several lzop blocks
+	os.WriteFile(filepath.Join(dir, "rd.cpio"), big, 0o644)
+	for _, args := range [][]string{{"-1"}, {"-9"}, {"--crc32"}, {"--no-checksum"}} {
+		t.Run(args[0], func(t *testing.T) {
+			out := filepath.Join(dir, "rd.cpio.lzo")
+			os.Remove(out)
+			run(t, dir, "lzop", append(args, "-o", out, "rd.cpio")...)
+			res := unpackFile(t, out, Limits{MaxRatio: 1e4})
+			checkSample(t, res, "lzop>cpio-newc", true)
+			if t.Name() == "TestLzop/-9" {
+				run(t, dir, "mkimage", "-A", "arm", "-O", "linux", "-T", "ramdisk", "-C", "lzo", "-n", "rd", "-d", out, "rd.uimg")
+				res := unpackFile(t, filepath.Join(dir, "rd.uimg"), Limits{MaxRatio: 1e4})
+				checkSample(t, res, "uimage>cpio-newc", true)
+			}
+		})
+	}
+}
+
+// TestSysupgradeLayout checks an OpenWrt-style flash image: a uImage with
+// an lzma kernel, a squashfs rootfs and a big-endian JFFS2 overlay, each
+// at a 64 KiB boundary.
+func TestSysupgradeLayout(t *testing.T) {
+	needTool(t, "mkimage", "lzma", "mksquashfs", "mkfs.jffs2")
+	dir := t.TempDir()
+	src := filepath.Join(dir, "root")
+	writeTree(t, src, sampleTree)
+	kernel := append(bytes.Repeat([]byte{0x42, 0x17, 0x99}, 50000), "Linux version 4.14.90 (builder@buildhost)"...)
+	os.WriteFile(filepath.Join(dir, "vmlinux"), kernel, 0o644)
+	run(t, dir, "lzma", "-k", "vmlinux")
+	run(t, dir, "mkimage", "-A", "mips", "-O", "linux", "-T", "kernel", "-C", "lzma", "-n", "OpenWrt Linux", "-d", "vmlinux.lzma", "k.uimg")
+	run(t, "", "mksquashfs", src, filepath.Join(dir, "root.sqsh"), "-comp", "xz", "-noappend", "-no-progress", "-quiet")
+	run(t, "", "mkfs.jffs2", "-r", src, "-o", filepath.Join(dir, "ov.jffs2"), "-e", "64KiB", "-b", "-p")
+	var img []byte
+	for _, part := range []string{"k.uimg", "root.sqsh", "ov.jffs2"} {
+		b, err := os.ReadFile(filepath.Join(dir, part))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for len(img)%(64<<10) != 0 {
+			img = append(img, 0xff)
+		}
+		img = append(img, b...)
+	}
+	res := unpackBytes(t, img, Limits{})
+	chains := map[string]bool{}
+	for _, f := range res.Files {
+		if f.InnerPath == "/etc/passwd" {
+			chains[chainFormats(f)] = true
+		}
+	}
+	if !chains["squashfs"] || !chains["jffs2"] {
+		t.Errorf("/etc/passwd reached via %v, want squashfs and jffs2 (unassessed %v)", chains, res.Unassessed)
+	}
+	k := byInner(res)["/kernel-OpenWrt_Linux"]
+	if k == nil {
+		t.Fatalf("kernel not extracted: %v", res.Containers)
+	}
+	if b, err := res.FS.ReadFile(k.Path); err != nil || !bytes.Equal(b, kernel) {
+		t.Errorf("kernel: %d bytes, %v", len(b), err)
 	}
 }

@@ -2,6 +2,7 @@ package firmware
 
 import (
 	"bytes"
+	"cmp"
 	"compress/flate"
 	"context"
 	"encoding/binary"
@@ -31,6 +32,12 @@ const (
 	ubifsSBNode     = 6
 	ubifsMstNode    = 7
 	ubifsIdxNode    = 9
+	ubifsTrunNode   = 4
+	ubifsPadNode    = 5
+	ubifsRefNode    = 8
+	ubifsCSNode     = 10
+	ubifsLogLnum    = 3 // first LEB of the log
+	ubifsPadByte    = 0xCE
 	ubifsRootIno    = 1
 	ubifsBlockSize  = 4096
 	ubifsMaxNodeLen = 4096 + 48 + 64
@@ -60,6 +67,7 @@ type ubifsFS struct {
 	size   int64
 	leb    int64
 	nodes  int
+	seen   map[int64]bool // index nodes visited (a crafted index can share subtrees)
 	inodes map[uint64]*ubifsInode
 	dents  map[uint64][]ubifsDent
 	data   map[uint64][]ubifsData
@@ -87,7 +95,7 @@ type ubifsData struct {
 }
 
 func walkUBIFS(ctx context.Context, r *io.SectionReader, s *sink) (int64, error) {
-	u := &ubifsFS{r: r, size: r.Size(), inodes: map[uint64]*ubifsInode{}, dents: map[uint64][]ubifsDent{}, data: map[uint64][]ubifsData{}}
+	u := &ubifsFS{r: r, size: r.Size(), seen: map[int64]bool{}, inodes: map[uint64]*ubifsInode{}, dents: map[uint64][]ubifsDent{}, data: map[uint64][]ubifsData{}}
 	sb, err := u.node(0, ubifsMaxNodeLen)
 	if err != nil || sb[20] != ubifsSBNode {
 		return 0, fmt.Errorf("ubifs superblock: %v", err)
@@ -106,6 +114,9 @@ func walkUBIFS(ctx context.Context, r *io.SectionReader, s *sink) (int64, error)
 	rootL, rootO := int64(le.Uint32(mst[ubifsCHLen+24:])), int64(le.Uint32(mst[ubifsCHLen+28:]))
 	if err := u.index(rootL*u.leb+rootO, 0); err != nil {
 		return used, err
+	}
+	if err := u.replay(sb, mst); err != nil {
+		s.u.unassessed(s.display("/"), "ubifs: journal not replayed: "+err.Error())
 	}
 	if u.inodes[ubifsRootIno] == nil {
 		return used, errors.New("ubifs: no root inode in the index")
@@ -163,6 +174,10 @@ func (u *ubifsFS) index(pos int64, depth int) error {
 	if depth > ubifsMaxLevel {
 		return errors.New("ubifs: index too deep")
 	}
+	if u.seen[pos] {
+		return fmt.Errorf("ubifs: index node at %#x referenced twice", pos)
+	}
+	u.seen[pos] = true
 	b, err := u.node(pos, ubifsMaxIdxLen)
 	if err != nil {
 		return err
@@ -199,21 +214,31 @@ func (u *ubifsFS) index(pos int64, depth int) error {
 }
 
 func (u *ubifsFS) leaf(pos int64, ln uint32) error {
-	le := binary.LittleEndian
-	switch {
-	case ln > ubifsMaxNodeLen+256:
+	if ln > ubifsMaxNodeLen+256 {
 		return fmt.Errorf("ubifs: leaf at %#x too long", pos)
 	}
 	b, err := u.node(pos, int(ln)+8)
 	if err != nil {
 		return err
 	}
+	return u.apply(pos, b)
+}
+
+// apply adds a leaf node to the tree state; journal nodes applied in
+// sequence order also delete (nlink 0, dentry to inode 0) and truncate.
+func (u *ubifsFS) apply(pos int64, b []byte) error {
+	le := binary.LittleEndian
 	inum := uint64(le.Uint32(b[ubifsCHLen:]))
 	sq := le.Uint64(b[8:])
 	switch b[20] {
 	case ubifsInoNode:
 		if len(b) < 160 {
 			return errors.New("ubifs: short inode node")
+		}
+		if le.Uint32(b[92:]) == 0 { // nlink 0: deleted
+			delete(u.inodes, inum)
+			delete(u.data, inum)
+			return nil
 		}
 		in := &ubifsInode{
 			size:  int64(le.Uint64(b[48:])),
@@ -235,10 +260,112 @@ func (u *ubifsFS) leaf(pos int64, ln uint32) error {
 		if 56+nl > len(b) {
 			return errors.New("ubifs: bad dentry name length")
 		}
-		u.dents[inum] = append(u.dents[inum], ubifsDent{name: string(b[56 : 56+nl]), inum: le.Uint64(b[40:]), sqnum: sq})
+		d := ubifsDent{name: string(b[56 : 56+nl]), inum: le.Uint64(b[40:]), sqnum: sq}
+		ds := slices.DeleteFunc(u.dents[inum], func(o ubifsDent) bool { return o.name == d.name && o.sqnum < d.sqnum })
+		if d.inum != 0 {
+			ds = append(ds, d)
+		}
+		u.dents[inum] = ds
 	case ubifsDataNode:
 		block := le.Uint32(b[ubifsCHLen+4:]) & 0x1fffffff
 		u.data[inum] = append(u.data[inum], ubifsData{block: block, pos: pos, len: uint32(len(b)), sqnum: sq})
+	case ubifsTrunNode:
+		if len(b) < 56 {
+			return errors.New("ubifs: short truncation node")
+		}
+		keep := (int64(le.Uint64(b[48:])) + ubifsBlockSize - 1) / ubifsBlockSize
+		u.data[inum] = slices.DeleteFunc(u.data[inum], func(d ubifsData) bool { return int64(d.block) >= keep && d.sqnum < sq })
+	}
+	return nil
+}
+
+// journalNode is a node found while scanning a log or bud LEB.
+type journalNode struct {
+	pos int64
+	b   []byte
+}
+
+// scanLEB returns the valid nodes of LEB lnum from offs on, stopping at
+// erased space or damage. Padding nodes and padding bytes are skipped.
+func (u *ubifsFS) scanLEB(lnum, offs int64) []journalNode {
+	var out []journalNode
+	end := (lnum + 1) * u.leb
+	for pos := lnum*u.leb + offs; pos+ubifsCHLen <= end && pos+ubifsCHLen <= u.size; {
+		b, err := u.node(pos, ubifsMaxNodeLen+256)
+		if err != nil {
+			var c [1]byte
+			if _, rerr := u.r.ReadAt(c[:], pos); rerr == nil && c[0] == ubifsPadByte {
+				pos++
+				continue
+			}
+			break
+		}
+		next := pos + (int64(len(b))+7)&^7
+		if b[20] == ubifsPadNode && len(b) >= 28 {
+			next = pos + int64(len(b)) + int64(binary.LittleEndian.Uint32(b[24:]))
+		} else {
+			out = append(out, journalNode{pos: pos, b: b})
+		}
+		if len(out) > ubifsMaxNodes {
+			break
+		}
+		pos = next
+	}
+	return out
+}
+
+// replay applies the journal: the buds referenced from the log written
+// since the last commit, in sequence order. Images made by mkfs.ubifs
+// have an empty journal; dumps of mounted devices usually do not.
+func (u *ubifsFS) replay(sb, mst []byte) error {
+	le := binary.LittleEndian
+	if len(sb) < 68 || len(mst) < 64 {
+		return errors.New("ubifs: short superblock or master node")
+	}
+	logLebs := int64(le.Uint32(sb[56:]))
+	logLnum := int64(le.Uint32(mst[44:]))
+	if logLebs < 2 || logLebs > 4096 || logLnum < ubifsLogLnum || logLnum >= ubifsLogLnum+logLebs {
+		return fmt.Errorf("ubifs: bad log position %d of %d LEBs", logLnum, logLebs)
+	}
+	var cs uint64
+	var buds [][2]int64
+	for i := range logLebs {
+		lnum := ubifsLogLnum + (logLnum-ubifsLogLnum+i)%logLebs
+		nodes := u.scanLEB(lnum, 0)
+		if len(nodes) == 0 {
+			break
+		}
+		sq := le.Uint64(nodes[0].b[8:])
+		if i == 0 {
+			if nodes[0].b[20] != ubifsCSNode {
+				return errors.New("ubifs: log does not start with a commit-start node")
+			}
+			cs = sq
+		} else if sq <= cs {
+			break // an older commit's log
+		}
+		for _, n := range nodes {
+			if n.b[20] == ubifsRefNode && len(n.b) >= 36 {
+				buds = append(buds, [2]int64{int64(le.Uint32(n.b[24:])), int64(le.Uint32(n.b[28:]))})
+			}
+		}
+	}
+	var journal []journalNode
+	for _, bud := range buds {
+		if bud[0] <= logLnum || bud[0]*u.leb >= u.size || bud[1] >= u.leb {
+			continue
+		}
+		for _, n := range u.scanLEB(bud[0], bud[1]) {
+			if le.Uint64(n.b[8:]) > cs {
+				journal = append(journal, n)
+			}
+		}
+	}
+	slices.SortFunc(journal, func(a, b journalNode) int { return cmp.Compare(le.Uint64(a.b[8:]), le.Uint64(b.b[8:])) })
+	for _, n := range journal {
+		if err := u.apply(n.pos, n.b); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -289,7 +416,10 @@ func (u *ubifsFS) walkDir(ctx context.Context, s *sink, dir uint64, p string, de
 // open returns a reader over a file's data nodes; missing blocks are holes.
 func (u *ubifsFS) open(inum uint64, size int64) (io.Reader, error) {
 	nodes := slices.Clone(u.data[inum])
-	slices.SortFunc(nodes, func(a, b ubifsData) int { return int(a.block) - int(b.block) })
+	// Newest node first for each block; the reader skips the older ones.
+	slices.SortFunc(nodes, func(a, b ubifsData) int {
+		return cmp.Or(cmp.Compare(a.block, b.block), cmp.Compare(b.sqnum, a.sqnum))
+	})
 	return &ubifsReader{u: u, nodes: nodes, size: size}, nil
 }
 

@@ -25,8 +25,6 @@ const (
 	uimageMaxParts  = 64
 )
 
-var uimageComp = map[byte]string{0: "none", 1: "gzip", 2: "bzip2", 3: "lzma", 4: "lzo", 5: "lz4", 6: "zstd"}
-
 var uimageTypes = map[byte]string{
 	1: "standalone", 2: "kernel", 3: "ramdisk", 4: "multi", 5: "firmware", 6: "script", 7: "filesystem",
 	8: "flat_dt", 9: "kwbimage", 10: "imximage", 14: "kernel_noload",
@@ -94,10 +92,6 @@ func walkUImage(ctx context.Context, r *io.SectionReader, s *sink) (int64, error
 		}
 		e := entry{Name: n, Mode: 0o644, UID: -1, GID: -1, ModTime: mtime, Size: p.Size()}
 		e.Open = func() (io.Reader, error) { return uimageDecompress(comp, p) }
-		if comp == 4 {
-			s.u.unassessed(s.display("/"+n), "uimage: lzo compression not supported; payload kept compressed")
-			e.Open = func() (io.Reader, error) { return p, nil }
-		}
 		if err := s.emit(ctx, e); err != nil {
 			return used, err
 		}
@@ -157,6 +151,9 @@ func uimageDecompress(comp byte, r io.Reader) (io.Reader, error) {
 		return bzip2.NewReader(r), nil
 	case 3:
 		return lzma.NewReader(r)
+	case 4:
+		z, _, err := newLzopReader(r)
+		return z, err
 	case 5:
 		return lz4.NewReader(r), nil
 	case 6:

@@ -19,6 +19,10 @@ import (
 	"time"
 )
 
+// weakMinOutput is how much a weak-magic stream must decode before an
+// error for it to count as a real, damaged stream.
+const weakMinOutput = 64 << 10
+
 // probeSize is how many leading bytes of a candidate are read to decide
 // its format.
 const probeSize = 8 << 10
@@ -58,7 +62,20 @@ func UnpackLogger(ctx context.Context, imagePath string, limits Limits, log *slo
 	u := newUnpacker(spool, lim, log, st.Size())
 	img := blob{r: f, size: st.Size()}
 	if !u.analyse(ctx, img, place{mount: ".", carve: true}) && u.stopErr() == nil {
-		u.unassessed(filepath.Base(imagePath), "no known container or compression format found in the image")
+		// Keep the raw image visible so that identification can still
+		// scan it for version strings.
+		name := filepath.Base(imagePath)
+		u.unassessed(name, "no known container or compression format found in the image")
+		if abs, err := filepath.Abs(imagePath); err == nil {
+			h := sha256.New()
+			if _, err := io.Copy(h, io.NewSectionReader(f, 0, st.Size())); err == nil {
+				s := &sink{u: u, mount: ".", byPath: map[string]*File{}}
+				s.addBlob(name, spooled{path: abs, size: st.Size(), sha256: hex.EncodeToString(h.Sum(nil))})
+			}
+		}
+	}
+	if err := u.stopErr(); err != nil {
+		u.unassessed(".", "unpack stopped early; content after this point was not examined: "+err.Error())
 	}
 	u.res.BytesWritten = u.total
 	u.res.Duration = time.Since(start)
@@ -69,11 +86,12 @@ func UnpackLogger(ctx context.Context, imagePath string, limits Limits, log *slo
 // spool with limits lim (defaults already applied).
 func newUnpacker(spool string, lim Limits, log *slog.Logger, size int64) *unpacker {
 	u := &unpacker{
-		lim:   lim,
-		log:   log,
-		fsys:  newFS(),
-		spool: spool,
-		res:   &Result{spool: spool},
+		lim:      lim,
+		log:      log,
+		fsys:     newFS(),
+		spool:    spool,
+		res:      &Result{spool: spool},
+		analysed: map[string]*blobAnalysis{},
 	}
 	u.cap, u.capName = lim.MaxTotalBytes, "max-total-bytes"
 	if r := int64(lim.MaxRatio * float64(max(size, 1))); r < u.cap {
@@ -94,6 +112,8 @@ type unpacker struct {
 	capName string // limit that sets cap
 	files   int
 	dropped int // unassessed entries beyond MaxUnassessed
+	// analysed caches nested analyses by content hash (and carving mode).
+	analysed map[string]*blobAnalysis
 
 	// mu guards total and stopped, which parallel spooling updates.
 	mu      sync.Mutex
@@ -148,8 +168,11 @@ func (u *unpacker) stopErr() error {
 
 // check returns the global stop reason, turning a context expiry into one.
 func (u *unpacker) check(ctx context.Context) error {
-	if ctx.Err() != nil {
+	switch err := ctx.Err(); {
+	case errors.Is(err, context.DeadlineExceeded):
 		u.stop(&LimitError{Limit: "timeout", Value: u.lim.Timeout.String()})
+	case err != nil:
+		u.stop(fmt.Errorf("unpack cancelled: %w", err))
 	}
 	return u.stopErr()
 }
@@ -266,7 +289,14 @@ func (u *unpacker) run(ctx context.Context, f *format, b blob, off int64, pl pla
 		return u.runStream(ctx, f, sec, chain, mount, off, pl)
 	}
 	s := &sink{u: u, chain: chain, mount: mount, opaque: f.opaque, byPath: map[string]*File{}}
+	// Record the container before its nested ones, so that the list goes
+	// from the outermost inward.
+	idx := len(u.res.Containers)
+	u.res.Containers = append(u.res.Containers, Container{Chain: chain, Format: f.name, Offset: off})
 	used, err := f.walk(ctx, sec, s)
+	if s.count == 0 && err != nil {
+		u.res.Containers = slices.Delete(u.res.Containers, idx, idx+1)
+	}
 	if errors.Is(err, errNotContainer) {
 		return 0, false
 	}
@@ -281,7 +311,8 @@ func (u *unpacker) run(ctx context.Context, f *format, b blob, off int64, pl pla
 	if err != nil {
 		u.unassessed(where, fmt.Sprintf("%s at offset %#x: partly unpacked: %v", f.name, off, err))
 	}
-	u.res.Containers = append(u.res.Containers, Container{Chain: chain, Format: f.name, Offset: off, Size: used, Mount: s.mountPath(), Files: s.count})
+	c := &u.res.Containers[idx]
+	c.Size, c.Mount, c.Files = used, s.mountPath(), s.count
 	return used, true
 }
 
@@ -311,20 +342,26 @@ func (u *unpacker) runStream(ctx context.Context, f *format, sec *io.SectionRead
 			return 0, false
 		}
 	}
-	out, err := u.spoolCopy(ctx, r, "")
+	out, err := u.spoolCopy(ctx, r)
+	var le *LimitError
+	isLimit := errors.As(err, &le)
 	if out.size == 0 && err != nil {
-		var le *LimitError
-		if errors.As(err, &le) {
+		if isLimit {
 			u.unassessed(mount, fmt.Sprintf("%s at offset %#x not decompressed: %v", f.name, off, err))
 			return 0, true
 		}
 		return 0, false
 	}
+	if err != nil && !isLimit && f.weak && out.size < weakMinOutput {
+		// A format without a real magic that fails to decode early is
+		// taken for a false positive, not a damaged stream.
+		u.log.Debug("carving candidate rejected", "format", f.name, "offset", off, "err", err)
+		return 0, false
+	}
 	if err != nil {
 		// Data after the end of a stream is normal when carving; only
 		// truncation and limits are worth reporting.
-		var le *LimitError
-		if errors.As(err, &le) || errors.Is(err, io.ErrUnexpectedEOF) {
+		if isLimit || errors.Is(err, io.ErrUnexpectedEOF) {
 			u.unassessed(mount, fmt.Sprintf("%s at offset %#x: decompressed %d bytes, then: %v", f.name, off, out.size, err))
 		} else {
 			u.log.Debug("stream ended with an error", "format", f.name, "offset", off, "err", err)
@@ -363,7 +400,7 @@ type spooled struct {
 
 // spoolCopy copies r into the content-addressed spool within the limits.
 // On a limit error the partial content is kept (size > 0).
-func (u *unpacker) spoolCopy(ctx context.Context, r io.Reader, name string) (spooled, error) {
+func (u *unpacker) spoolCopy(ctx context.Context, r io.Reader) (spooled, error) {
 	tmp, err := os.CreateTemp(u.spool, "tmp-*")
 	if err != nil {
 		return spooled{}, fmt.Errorf("spool: %w", err)
@@ -461,5 +498,3 @@ func (c *countReader) ReadByte() (byte, error) {
 }
 
 var _ fs.FS = (*FS)(nil)
-
-func openBlob(p string) (*os.File, error) { return os.Open(p) }

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -138,7 +139,7 @@ func TestSymlinksInFS(t *testing.T) {
 		t.Errorf("Lstat: %v %v", fi, err)
 	}
 	fi, err := fs.Stat(res.FS, "bin/busybox")
-	if err != nil || fi.Mode()&fs.ModeSetuid == 0 || fi.Sys().(*File).UID != 0 {
+	if err != nil || fi.Mode()&fs.ModeSetuid == 0 || fi.Sys().(*File).UID != 0 || fi.Sys().(*File).Perm != "4755" {
 		t.Errorf("Stat busybox: %v %v", fi, err)
 	}
 	if err := testFSWalk(res.FS); err != nil {
@@ -198,13 +199,20 @@ func TestHostileEntries(t *testing.T) {
 	if len(res.Ignored) != 1 || !strings.Contains(res.Ignored[0].Path, "dev/console") {
 		t.Errorf("ignored = %v", res.Ignored)
 	}
+
+	// A name the host filesystem refuses is skipped, not fatal.
+	res = unpackBytes(t, newcArchive([]tfile{{name: "bad\x00name", mode: sIFREG | 0o644, body: "n"}, {name: "good", mode: sIFREG | 0o644, body: "g"}}), Limits{})
+	skipped, err := res.WriteDir(filepath.Join(t.TempDir(), "out"))
+	if err != nil || len(skipped) != 1 {
+		t.Errorf("WriteDir: skipped %v, %v", skipped, err)
+	}
 }
 
 func TestLimits(t *testing.T) {
 	bomb := gz(tarArchive(t, []tfile{{name: "zeros", mode: sIFREG | 0o644, body: strings.Repeat("\x00", 4<<20)}}))
 	many := make([]tfile, 50)
 	for i := range many {
-		many[i] = tfile{name: "f" + itoa(i), mode: sIFREG | 0o644, body: "x"}
+		many[i] = tfile{name: "f" + strconv.Itoa(i), mode: sIFREG | 0o644, body: "x"}
 	}
 	deep := tarArchive(t, sampleTree)
 	for range 5 {
@@ -248,12 +256,24 @@ func TestTimeout(t *testing.T) {
 	if len(res.Files) != 0 {
 		t.Errorf("extracted %d files after the deadline", len(res.Files))
 	}
+	if len(res.Unassessed) != 1 || !strings.Contains(res.Unassessed[0].Reason, "cancelled") {
+		t.Errorf("unassessed %v, want the cancellation", res.Unassessed)
+	}
+	// A real deadline is reported as the timeout limit.
+	res2 := unpackBytes(t, gz(tarArchive(t, sampleTree)), Limits{Timeout: time.Nanosecond})
+	if len(res2.Unassessed) == 0 || !strings.Contains(res2.Unassessed[len(res2.Unassessed)-1].Reason, "limit timeout") {
+		t.Errorf("unassessed %v, want the timeout limit", res2.Unassessed)
+	}
 }
 
 func TestUnknownImage(t *testing.T) {
-	res := unpackBytes(t, bytes.Repeat([]byte("no container here "), 1000), Limits{})
-	if len(res.Files) != 0 || len(res.Unassessed) != 1 {
-		t.Errorf("files %d unassessed %v", len(res.Files), res.Unassessed)
+	data := bytes.Repeat([]byte("no container here "), 1000)
+	res := unpackBytes(t, data, Limits{})
+	if len(res.Files) != 1 || len(res.Unassessed) != 1 || len(res.Files[0].Chain) != 0 {
+		t.Fatalf("files %v unassessed %v", res.Files, res.Unassessed)
+	}
+	if b, err := res.FS.ReadFile(res.Files[0].Path); err != nil || !bytes.Equal(b, data) {
+		t.Errorf("raw image not readable: %v", err)
 	}
 }
 
@@ -331,5 +351,65 @@ func TestSeedImages(t *testing.T) {
 				t.Errorf("unassessed: %v", res.Unassessed)
 			}
 		})
+	}
+}
+
+func TestDuplicateNames(t *testing.T) {
+	res := unpackBytes(t, tarArchive(t, []tfile{
+		{name: "etc/passwd", mode: sIFREG | 0o644, body: "first"},
+		{name: "etc/passwd", mode: sIFREG | 0o644, body: "second"},
+	}), Limits{})
+	if b, _ := res.FS.ReadFile("etc/passwd"); string(b) != "second" {
+		t.Errorf("etc/passwd = %q, want the later member", b)
+	}
+	if b, _ := res.FS.ReadFile("etc/passwd~1"); string(b) != "first" {
+		t.Errorf("etc/passwd~1 = %q, want the earlier member", b)
+	}
+	paths := map[string]bool{}
+	for _, f := range res.Files {
+		paths[f.Path] = true
+	}
+	if !paths["etc/passwd"] || !paths["etc/passwd~1"] {
+		t.Errorf("file records %v", paths)
+	}
+}
+
+func TestIdenticalNestedContentCopied(t *testing.T) {
+	inner := string(gz(tarArchive(t, append(sampleTree, tfile{name: "lib", mode: sIFDIR | 0o755}, tfile{name: "lib/abs", mode: sIFLNK | 0o777, link: "/etc/passwd"}))))
+	res := unpackBytes(t, tarArchive(t, []tfile{
+		{name: "a", mode: sIFDIR | 0o755},
+		{name: "a/pkg.tgz", mode: sIFREG | 0o644, body: inner},
+		{name: "b", mode: sIFDIR | 0o755},
+		{name: "b/copy.tgz", mode: sIFREG | 0o644, body: inner},
+	}), Limits{MaxRatio: 1e6})
+	for _, p := range []string{"a/pkg.tgz", "b/copy.tgz"} {
+		f := res.Lookup(p + ".extracted/etc/passwd")
+		if f == nil {
+			t.Fatalf("%s: nested passwd missing", p)
+		}
+		if got := f.Container(); len(got) != 3 || got[1] != "/"+p+":gzip@0x0" {
+			t.Errorf("%s: chain %v", p, got)
+		}
+		if b, err := res.FS.ReadFile(p + ".extracted/lib/abs"); err != nil || !strings.HasPrefix(string(b), "root:x") {
+			t.Errorf("%s: symlink inside the copy: %q %v", p, b, err)
+		}
+		if f.Path != p+".extracted/etc/passwd" {
+			t.Errorf("path %q", f.Path)
+		}
+	}
+	mounts := map[string]int{}
+	for _, c := range res.Containers {
+		mounts[c.Mount]++
+	}
+	if mounts["a/pkg.tgz.extracted"] != 2 || mounts["b/copy.tgz.extracted"] != 2 {
+		t.Errorf("containers %v", mounts)
+	}
+	if err := testFSWalk(res.FS); err != nil {
+		t.Error(err)
+	}
+	// The copy was not unpacked again: only its own bytes were spooled.
+	single := unpackBytes(t, tarArchive(t, []tfile{{name: "a", mode: sIFDIR | 0o755}, {name: "a/pkg.tgz", mode: sIFREG | 0o644, body: inner}}), Limits{MaxRatio: 1e6})
+	if d := res.BytesWritten - single.BytesWritten; d != int64(len(inner)) {
+		t.Errorf("second copy spooled %d bytes, want %d", d, len(inner))
 	}
 }

@@ -1,6 +1,7 @@
 package firmware
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -51,7 +52,8 @@ func (w *dirWriter) walk(n *node, p string) error {
 		switch {
 		case c.isDir():
 			if err := w.root.MkdirAll(cp, 0o755); err != nil {
-				return err
+				w.skipped = append(w.skipped, Unassessed{Path: cp, Reason: "directory not written: " + err.Error()})
+				continue
 			}
 			if err := w.walk(c, cp); err != nil {
 				return err
@@ -67,7 +69,11 @@ func (w *dirWriter) walk(n *node, p string) error {
 			}
 		case c.mode.IsRegular():
 			if err := w.copyFile(c, cp); err != nil {
-				return err
+				var pe *os.PathError
+				if !errors.As(err, &pe) {
+					return err
+				}
+				w.skipped = append(w.skipped, Unassessed{Path: cp, Reason: "not written: " + err.Error()})
 			}
 		}
 	}

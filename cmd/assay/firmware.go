@@ -32,9 +32,10 @@ func newFirmwareUnpackCmd(g *globals) *cobra.Command {
 		Use:   "unpack IMAGE --out DIR",
 		Short: "Recursively unpack a firmware image and list what was extracted",
 		Long: `Unpack recognises containers by content, not by file name: squashfs,
-cpio (newc, crc, odc), tar, zip, gzip, xz, lzma, bzip2, zstd, lz4 and U-Boot
-uImage, at offset 0 or carved at any offset behind a vendor header, nested
-to any depth within the limits. Files are written under DIR (never outside
+cpio (newc, crc, odc), tar, zip, gzip, xz, lzma, bzip2, zstd, lz4, lzop,
+U-Boot uImage and FIT, UBI, UBIFS, JFFS2, ext2/3/4, FAT, cramfs and MBR/GPT
+partition tables, at offset 0 or carved at any offset behind a vendor
+header, nested to any depth within the limits. Files are written under DIR (never outside
 it); symlinks are written only when they stay inside their container, and
 setuid/setgid bits are not applied on disk (the manifest keeps the image's
 own modes and owners). Nothing from the image is executed.

@@ -129,3 +129,23 @@ func TestJSONStreamsValidDocument(t *testing.T) {
 		}
 	}
 }
+
+func TestHTMLSelfContained(t *testing.T) {
+	res := sample()
+	res.Targets[0].Unassessed = []inventory.Unassessed{{Path: "x", Reason: "component <script>: no version"}}
+	var buf bytes.Buffer
+	if err := HTML(&buf, res); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	for _, want := range []string{"<svg", "GO-2023-1988", "Not assessed", "&lt;script&gt;", "Suppressed"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("HTML lacks %q", want)
+		}
+	}
+	for _, bad := range []string{"<script", "http://", "https://cdn", "<link"} {
+		if strings.Contains(out, bad) {
+			t.Errorf("HTML is not self-contained or not escaped: contains %q", bad)
+		}
+	}
+}

@@ -29,7 +29,8 @@ probability times CVSS score. Components that could not be assessed are
 always listed: no findings never means "not checked".
 
 Formats: table (default), json (schema assay.scan/v1), sarif (2.1.0,
-schema-validated), cyclonedx (1.6 BOM with vulnerabilities), openvex.
+schema-validated), cyclonedx (1.6 BOM with vulnerabilities), openvex, html
+(one self-contained page with charts).
 --vex applies vendor statements (OpenVEX, CycloneDX VEX, CSAF 2.0 VEX) and
 the ignore file (.assay.yaml) accepted risks; suppressed findings stay in
 the JSON output with the reason.
@@ -82,8 +83,10 @@ or above (low, medium, high, critical) or, with kev, is known exploited.`,
 				err = report.CycloneDX(w, res, version)
 			case "openvex":
 				err = report.OpenVEX(w, res, "assay")
+			case "html":
+				err = report.HTML(w, res)
 			default:
-				return fmt.Errorf("--format %q: want table, json, sarif, cyclonedx or openvex", format)
+				return fmt.Errorf("--format %q: want table, json, sarif, cyclonedx, openvex or html", format)
 			}
 			if err != nil {
 				return err
@@ -97,7 +100,7 @@ or above (low, medium, high, critical) or, with kev, is known exploited.`,
 			return nil
 		},
 	}
-	cmd.Flags().StringVarP(&format, "format", "o", "table", "output format: table, json, sarif (2.1.0), cyclonedx (1.6 with vulnerabilities) or openvex")
+	cmd.Flags().StringVarP(&format, "format", "o", "table", "output format: table, json, sarif (2.1.0), cyclonedx (1.6 with vulnerabilities), openvex or html (one self-contained file)")
 	cmd.Flags().StringVar(&output, "output-file", "", "write the report to this file instead of stdout")
 	cmd.Flags().StringArrayVar(&vexFiles, "vex", nil, "apply an OpenVEX, CycloneDX VEX or CSAF VEX document (repeatable); not_affected and fixed statements suppress findings")
 	cmd.Flags().StringVar(&ignoreFile, "ignore-file", "", "ignore rules (YAML: ignore: [{id, component, reason, expires}]); default ./"+vex.IgnoreFileName+" when present")

@@ -9,6 +9,7 @@ VULNDATA is the mirror the tools were fed (its osv/*/all.zip records define
 the alias groups); OUTDIR holds raw/INPUT/TOOL.json and raw/INPUT/TOOL.time.json
 (hyperfine --export-json). Writes OUTDIR/comparison.md and OUTDIR/comparison.json.
 """
+import functools
 import glob
 import json
 import os
@@ -122,6 +123,103 @@ def symbol_level(text):
     return ids
 
 
+def _semver_key(v):
+    v = v.lstrip("v").removeprefix("go").split("+")[0]
+    main, _, pre = v.partition("-")
+    nums = [int(x) if x.isdigit() else 0 for x in (main.split(".") + ["0", "0"])[:3]]
+    ids = [(0, int(i), "") if i.isdigit() else (1, 0, i) for i in pre.split(".")] if pre else None
+    return nums, ids
+
+
+def semver_cmp(a, b):
+    (na, pa), (nb, pb) = _semver_key(a), _semver_key(b)
+    if na != nb:
+        return -1 if na < nb else 1
+    if pa == pb:
+        return 0
+    if pa is None:
+        return 1
+    if pb is None:
+        return -1
+    return -1 if pa < pb else 1
+
+
+def semver_affects(ranges, v):
+    """govulncheck's own rule (x/vuln internal/semver.Affects)."""
+    semver = [r for r in ranges or [] if r.get("type") == "SEMVER"]
+    if not semver:
+        return True
+    for r in semver:
+        evs = sorted(r.get("events") or [], key=functools.cmp_to_key(_ev_cmp))
+        affected = False
+        for e in evs:
+            if not affected and e.get("introduced"):
+                affected = e["introduced"] == "0" or semver_cmp(v, e["introduced"]) >= 0
+            elif affected and e.get("fixed"):
+                affected = semver_cmp(v, e["fixed"]) < 0
+        if affected:
+            return True
+    return False
+
+
+def _ev_cmp(x, y):
+    vx = next(iter(x.values()))
+    vy = next(iter(y.values()))
+    if x.get("introduced") == "0":
+        return -1
+    if y.get("introduced") == "0":
+        return 1
+    return semver_cmp(vx, vy)
+
+
+def query_mode_spurious(text, queries):
+    """IDs govulncheck's query mode returned although none of their entries
+    for a queried module includes the queried version: in x/vuln v1.9.0
+    internal/client byModule computes the version-filtered list but returns
+    the unfiltered one, so only the index's latest "fixed" is applied."""
+    want = {}
+    for q in queries:
+        path, _, ver = q.partition("@")
+        want[path] = ver
+    out = set()
+    for m in json_stream(text):
+        rec = m.get("osv")
+        if not rec:
+            continue
+        hits = [(a, (a.get("package") or {}).get("name")) for a in rec.get("affected") or []]
+        hits = [(a, n) for a, n in hits if n in want]
+        if hits and not any(semver_affects(a.get("ranges"), want[n]) for a, n in hits):
+            out.add(rec["id"])
+    return out
+
+
+def norm_component(c):
+    name, _, ver = c.rpartition("@")
+    return name.lower() + "@" + ver.lower().lstrip("v")
+
+
+def inventory_of(outdir, inp, tool):
+    """The components a tool saw, when known (normalized name@version)."""
+    d = os.path.join(outdir, "raw", inp)
+    try:
+        if tool == "assay":
+            with open(os.path.join(d, "assay.inventory.json")) as fh:
+                doc = json.load(fh)
+            return {norm_component(f"{c['name']}@{c.get('version', '')}")
+                    for inv in doc.get("inventories") or [] for c in inv.get("components") or []}
+        if tool == "govulncheck":
+            with open(os.path.join(d, "govulncheck.query.txt")) as fh:
+                return {norm_component(line.strip()) for line in fh if line.strip()}
+        if tool == "osv-scanner":
+            with open(os.path.join(d, "osv-scanner.json")) as fh:
+                doc = json.load(fh)
+            return {norm_component(f"{p['package']['name']}@{p['package'].get('version', '')}")
+                    for r in doc.get("results") or [] for p in r.get("packages") or []}
+    except (OSError, ValueError, KeyError):
+        return None
+    return None
+
+
 PARSERS = {"assay": parse_assay, "osv-scanner": parse_osv_scanner, "govulncheck": parse_govulncheck}
 
 
@@ -150,6 +248,8 @@ def main():
             continue
         inp = os.path.basename(os.path.dirname(path))
         tool = os.path.basename(path)[: -len(".json")]
+        if tool not in PARSERS:
+            continue
         with open(path) as fh:
             text = fh.read()
         try:
@@ -191,11 +291,30 @@ def main():
             only_p = sorted(set(p) - set(a))
             md.append(f"| {inp} | {peer} | {len(p)} | {len(set(a) & set(p))} | {len(only_a)} | {len(only_p)} | "
                       f"{fmt(pt)} | {ratio(pt, at)} | {fmt(pc)} | {ratio(pc, ac)} |")
-            for side, lst, src in (("only assay", only_a, a), (f"only {peer}", only_p, p)):
+            spurious = set()
+            qpath = os.path.join(outdir, "raw", inp, "govulncheck.query.txt")
+            if peer == "govulncheck" and os.path.exists(qpath):
+                with open(qpath) as fh:
+                    spurious = {groups.find(i) for i in query_mode_spurious(tools[peer][1], fh.read().split())}
+            withdrawn = {groups.find(m["osv"]["id"]) for m in json_stream(tools[peer][1])
+                         if peer == "govulncheck" and m.get("osv", {}).get("withdrawn")}
+            inv = {"assay": inventory_of(outdir, inp, "assay"), peer: inventory_of(outdir, inp, peer)}
+            for side, other, lst, src in (("assay", peer, only_a, a), (peer, "assay", only_p, p)):
                 for root in lst:
-                    details.append(f"- {inp} / {side} vs {'assay' if side != 'only assay' else peer}: "
-                                   f"{representative(groups, members.get(root, [root]))} "
-                                   f"({', '.join(sorted(members.get(root, [root])))}) on {', '.join(sorted(src[root]))}")
+                    comps = sorted(src[root])
+                    why = ""
+                    if root in withdrawn:
+                        why = f"PEER: {peer} reports a withdrawn record"
+                    elif root in spurious:
+                        why = "PEER BUG: version not in the entry's ranges (govulncheck query mode returns unfiltered entries)"
+                    elif inv.get(other) is not None and comps != ["(query)"] and \
+                            not any(norm_component(c) in inv[other] for c in comps):
+                        why = f"INPUT: component not in {other}'s inventory"
+                    elif inv.get(other) is not None and comps != ["(query)"]:
+                        why = "MATCH: component in both inventories"
+                    details.append(f"- {inp}: only {side}: {representative(groups, members.get(root, [root]))} "
+                                   f"[{', '.join(sorted(members.get(root, [root])))}] on {', '.join(comps)}"
+                                   f"{' — ' + why if why else ''}")
             results.append({"input": inp, "peer": peer, "assay": len(a), "peer_groups": len(p),
                             "both": len(set(a) & set(p)), "only_assay": len(only_a), "only_peer": len(only_p),
                             "assay_wall_s": at, "peer_wall_s": pt, "assay_cpu_s": ac, "peer_cpu_s": pc})

@@ -58,7 +58,6 @@ bins=(
 	"go1.21.13 github.com/rakyll/hey@v0.1.4 hey-v0.1.4-go1.21.13"
 	"go1.21.13 github.com/mikefarah/yq/v4@v4.13.0 yq-v4.13.0-go1.21.13"
 	"local github.com/rakyll/hey@v0.1.4 hey-v0.1.4-local"
-	"go1.21.13 github.com/cli/cli/v2/cmd/gh@v2.0.0 gh-v2.0.0-go1.21.13"
 )
 [ "${ACCURACY_BINS:-1}" = 0 ] && bins=()
 for b in "${bins[@]}"; do
@@ -76,11 +75,13 @@ done
 cp bench/accuracy/requirements.txt "$W/pypi/"
 cp bench/accuracy/Cargo.lock "$W/cargo/"
 S=$V/sboms
-for f in proton-bridge-v1.6.3.bom.json=cyclonedx-bom-examples/SBOM/proton-bridge/proton-bridge-v1.6.3.bom.json \
-	proton-bridge-v1.8.0.bom.xml=cyclonedx-bom-examples/SBOM/proton-bridge/proton-bridge-v1.8.0.bom.xml \
+for f in proton-bridge-v1.6.3.cdx.json=cyclonedx-bom-examples/SBOM/proton-bridge/proton-bridge-v1.6.3.bom.json \
+	proton-bridge-v1.8.0.cdx.xml=cyclonedx-bom-examples/SBOM/proton-bridge/proton-bridge-v1.8.0.bom.xml \
 	example11.spdx.json=spdx-examples/software/example11/spdx2.3/sbom.spdx.json; do
 	[ -f "$S/${f#*=}" ] || continue
-	ln -sf "$S/${f#*=}" "$W/sbom/${f%%=*}"
+	cp -f "$S/${f#*=}" "$W/sbom/${f%%=*}"  # a copy: assay does not follow a symlinked file argument
+	chmod u+w "$W/sbom/${f%%=*}"
+	# (named *.cdx.json / *.cdx.xml, the names osv-scanner recognizes)
 	# The Go modules an SBOM lists, for govulncheck's query mode.
 	python3 -c 'import re,sys,urllib.parse
 seen=set()

@@ -15,8 +15,11 @@
 #   GOVULNCHECK  govulncheck v1.9.0 binary (default: on PATH)
 #   RUNS, WARMUP hyperfine runs and warm-up runs per command (default 3, 1)
 #
-# osv-scanner reads VULNDATA/osv/<Ecosystem>/all.zip through its offline
-# cache layout (OUTDIR/osvdb/osv-scanner/<Ecosystem>/all.zip, symlinks);
+# osv-scanner v2.5.0 reads VULNDATA/osv/<Ecosystem>/all.zip through its
+# offline cache layout, which osv-scalibr defines as
+# $OSV_SCALIBR_LOCAL_DB_CACHE_DIRECTORY/osv-scalibr/<Ecosystem>/all.zip
+# (OUTDIR/osvdb, symlinks; older releases used osv-scanner/ and
+# OSV_SCANNER_LOCAL_DB_CACHE_DIRECTORY);
 # govulncheck reads the unzipped VULNDATA/govulndb/vuln.go.dev-v1.zip with
 # -db file://. Needs hyperfine and python3.
 set -euo pipefail
@@ -44,21 +47,30 @@ fi
 
 # One advisory data set for every tool.
 for eco in Go PyPI crates.io; do
-	mkdir -p "$OUT/osvdb/osv-scanner/$eco"
-	ln -sf "$VULNDATA/osv/$eco/all.zip" "$OUT/osvdb/osv-scanner/$eco/all.zip"
+	mkdir -p "$OUT/osvdb/osv-scalibr/$eco"
+	ln -sf "$VULNDATA/osv/$eco/all.zip" "$OUT/osvdb/osv-scalibr/$eco/all.zip"
 done
-export OSV_SCANNER_LOCAL_DB_CACHE_DIRECTORY=$OUT/osvdb
+export OSV_SCALIBR_LOCAL_DB_CACHE_DIRECTORY=$OUT/osvdb
 if [ ! -d "$OUT/govulndb/ID" ]; then
 	mkdir -p "$OUT/govulndb"
 	unzip -q -o "$VULNDATA/govulndb/vuln.go.dev-v1.zip" -d "$OUT/govulndb"
 fi
 GVDB=file://$OUT/govulndb
+REPO=$PWD
+cd "$OUT" # run the tools away from the source tree (osv-scanner warns about a "scan" folder)
 {
 	"$ASSAY" --version 2>/dev/null || true
 	"$OSV_SCANNER" --version 2>/dev/null | head -1
 	"$GOVULNCHECK" -version 2>/dev/null | grep -i 'scanner\|govulncheck' | head -2
 	"$ASSAY" db status 2>/dev/null | head -3
 } > "$OUT/versions.txt" || true
+
+# inventory INPUT PATH: the components assay saw (to tell input
+# differences from matching differences; not timed).
+inventory() {
+	mkdir -p "$OUT/raw/$1"
+	"$ASSAY" -q inventory --format json "$2" > "$OUT/raw/$1/assay.inventory.json" 2>/dev/null || true
+}
 
 # run INPUT TOOL CMD... : saves the output once, then times the command.
 run() {
@@ -71,7 +83,7 @@ run() {
 		echo "timing $input/$tool failed" >&2
 }
 
-osv() { echo "$OSV_SCANNER" scan source --offline --offline-vulnerabilities --no-call-analysis=all --format json -L "$1"; }
+osv() { echo "$OSV_SCANNER" scan source --offline --offline-vulnerabilities --no-call-analysis=all --all-packages --format json -L "$1"; }
 
 query() { # query FILE: govulncheck query mode on the module@version list in FILE
 	# shellcheck disable=SC2046
@@ -81,17 +93,20 @@ query() { # query FILE: govulncheck query mode on the module@version list in FIL
 for d in "$IN"/gomod/*/; do
 	n=gomod-$(basename "$d")
 	echo "== $n" >&2
+	inventory "$n" "$d/go.mod"
 	run "$n" assay "$ASSAY" -q scan --format json "$d/go.mod"
 	run "$n" osv-scanner $(osv "$d/go.mod")
 	q=$IN/queries/$(basename "$d").txt
-	[ -s "$q" ] && run "$n" govulncheck $(query "$q")
+	[ -s "$q" ] && cp "$q" "$OUT/raw/$n/govulncheck.query.txt" && run "$n" govulncheck $(query "$q")
 done
 for b in "$IN"/bin/*; do
 	[ -f "$b" ] || continue
 	n=bin-$(basename "$b")
 	echo "== $n" >&2
+	inventory "$n" "$b"
 	run "$n" assay "$ASSAY" -q scan --format json "$b"
-	run "$n" osv-scanner $(osv "$b")
+	# osv-scanner's source scan does not take a binary with -L; the issue
+	# compares binaries against govulncheck only.
 	run "$n" govulncheck "$GOVULNCHECK" -db "$GVDB" -mode=binary -format json "$b"
 done
 for f in "$IN"/pypi/* "$IN"/cargo/* "$IN"/sbom/*; do
@@ -99,9 +114,10 @@ for f in "$IN"/pypi/* "$IN"/cargo/* "$IN"/sbom/*; do
 	kind=$(basename "$(dirname "$f")")
 	n=$kind-$(basename "$f")
 	echo "== $n" >&2
+	inventory "$n" "$f"
 	run "$n" assay "$ASSAY" -q scan --format json "$f"
 	run "$n" osv-scanner $(osv "$f")
 	q=$IN/queries/$(basename "$f").txt
-	[ -s "$q" ] && run "$n" govulncheck $(query "$q")
+	[ -s "$q" ] && cp "$q" "$OUT/raw/$n/govulncheck.query.txt" && run "$n" govulncheck $(query "$q")
 done
-python3 bench/accuracy-compare.py "$VULNDATA" "$OUT"
+python3 "$REPO/bench/accuracy-compare.py" "$VULNDATA" "$OUT"

@@ -114,7 +114,7 @@ type Scanner struct {
 
 // New prepares a scanner over db.
 func New(ctx context.Context, db *vulndb.DB, opts Options) (*Scanner, error) {
-	st, err := db.Status(ctx)
+	st, err := db.Summary(ctx)
 	if err != nil {
 		return nil, err
 	}

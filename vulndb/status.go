@@ -38,22 +38,32 @@ type SourceStatus struct {
 
 // Status reports the contents and provenance of the snapshot.
 func (db *DB) Status(ctx context.Context) (*Status, error) {
-	st := &Status{Schema: StatusSchema, Snapshot: db.snapshot, Ecosystems: map[string]int{}, Meta: map[string]string{}}
-	counts := []struct {
-		dst *int
-		q   string
-	}{
-		{&st.Advisories, `SELECT COUNT(*) FROM advisories`},
+	st, err := db.Summary(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.counts(ctx, []count{
 		{&st.Withdrawn, `SELECT COUNT(*) FROM advisories WHERE withdrawn`},
 		{&st.KEV, `SELECT COUNT(*) FROM kev`},
 		{&st.EPSS, `SELECT COUNT(*) FROM epss`},
+	}); err != nil {
+		return nil, err
+	}
+	return st, nil
+}
+
+// Summary is Status without the Withdrawn, KEV and EPSS counts (left
+// zero): those walk whole tables, and a scan, which only needs the
+// coverage (ecosystems, CPE data) and provenance, should not pay for them
+// on every run.
+func (db *DB) Summary(ctx context.Context) (*Status, error) {
+	st := &Status{Schema: StatusSchema, Snapshot: db.snapshot, Ecosystems: map[string]int{}, Meta: map[string]string{}}
+	if err := db.counts(ctx, []count{
+		{&st.Advisories, `SELECT COUNT(*) FROM advisories`}, // covering index advisories_withdrawn
 		{&st.CPERecords, `SELECT COUNT(DISTINCT id) FROM cpes`},
 		{&st.Skipped, `SELECT COALESCE(SUM(skipped), 0) FROM sources`},
-	}
-	for _, c := range counts {
-		if err := db.sql.QueryRowContext(ctx, c.q).Scan(c.dst); err != nil {
-			return nil, fmt.Errorf("status: %w", err)
-		}
+	}); err != nil {
+		return nil, err
 	}
 	rows, err := db.sql.QueryContext(ctx, `SELECT key, value FROM meta`)
 	if err != nil {
@@ -101,6 +111,21 @@ func (db *DB) Status(ctx context.Context) (*Status, error) {
 		st.Sources = append(st.Sources, s)
 	}
 	return st, rows.Err()
+}
+
+// count is one COUNT query and where its result goes.
+type count struct {
+	dst *int
+	q   string
+}
+
+func (db *DB) counts(ctx context.Context, cs []count) error {
+	for _, c := range cs {
+		if err := db.sql.QueryRowContext(ctx, c.q).Scan(c.dst); err != nil {
+			return fmt.Errorf("status: %w", err)
+		}
+	}
+	return nil
 }
 
 // SkippedRecord is a record an import left out, and why.

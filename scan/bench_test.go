@@ -1,0 +1,29 @@
+package scan
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+
+	"github.com/assayhq/assay/internal/vulndbtest"
+)
+
+// BenchmarkScanGoMod measures one whole `assay scan go.mod` after the
+// database is imported: opening the scanner (snapshot summary) and
+// inventory + matching of testdata/go.mod. The side-by-side wall times
+// against osv-scanner and govulncheck are in docs/accuracy.md
+// (bench/accuracy.sh).
+func BenchmarkScanGoMod(b *testing.B) {
+	db := vulndbtest.Open(b)
+	ctx := context.Background()
+	path := filepath.Join("testdata", "go.mod")
+	for b.Loop() {
+		s, err := New(ctx, db, Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := s.Scan(ctx, []string{path}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

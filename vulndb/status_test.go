@@ -1,0 +1,47 @@
+package vulndb
+
+import (
+	"context"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// TestSummary checks that Summary is Status without the table-walking
+// counts, and that the advisory count reads the small covering index
+// rather than every record (a scan pays for it on every run).
+func TestSummary(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(ctx, importedHome(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	st, err := db.Status(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum, err := db.Summary(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Withdrawn != 0 || sum.KEV != 0 || sum.EPSS != 0 {
+		t.Errorf("Summary computed the expensive counts: %+v", sum)
+	}
+	want := *st
+	want.Withdrawn, want.KEV, want.EPSS = 0, 0, 0
+	if !reflect.DeepEqual(*sum, want) {
+		t.Errorf("Summary = %+v\nwant     %+v", *sum, want)
+	}
+	if st.Advisories == 0 || st.KEV == 0 {
+		t.Errorf("Status counts missing: %+v", st)
+	}
+	var id, parent, notused int
+	var detail string
+	if err := db.sql.QueryRowContext(ctx, `EXPLAIN QUERY PLAN SELECT COUNT(*) FROM advisories`).Scan(&id, &parent, &notused, &detail); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(detail, "advisories_withdrawn") {
+		t.Errorf("COUNT(*) FROM advisories plan = %q, want the covering index advisories_withdrawn", detail)
+	}
+}

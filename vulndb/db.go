@@ -58,7 +58,7 @@ func openSnapshot(ctx context.Context, path, name string) (*DB, error) {
 	if _, err := os.Stat(path); err != nil {
 		return nil, fmt.Errorf("open snapshot %s: %w", name, err)
 	}
-	sdb, err := sql.Open("sqlite", "file:"+filepath.ToSlash(path)+"?mode=ro&immutable=1&_pragma=query_only(1)")
+	sdb, err := sql.Open("sqlite", "file:"+filepath.ToSlash(path)+"?mode=ro&immutable=1&_pragma=query_only(1)&_pragma=mmap_size(1073741824)")
 	if err != nil {
 		return nil, fmt.Errorf("open snapshot %s: %w", name, err)
 	}
@@ -133,7 +133,7 @@ func (db *DB) Affecting(ctx context.Context, ecosystem, name string) ([]PackageA
 		if err := rows.Scan(&pa.ID, &data, &pa.Withdrawn); err != nil {
 			return nil, fmt.Errorf("query %s/%s: %w", ecosystem, name, err)
 		}
-		if err := json.Unmarshal(data, &pa.Affected); err != nil {
+		if pa.Affected, err = decodeAffected(data); err != nil {
 			return nil, fmt.Errorf("query %s/%s: decode %s: %w", ecosystem, name, pa.ID, err)
 		}
 		out = append(out, pa)

@@ -2,7 +2,7 @@ package vulndb
 
 // schemaVersion is stored in every snapshot; a snapshot with another
 // version is refused by Open and rebuilt from scratch by Update.
-const schemaVersion = "3"
+const schemaVersion = "4"
 
 // schemaSQL creates an empty snapshot. Every row that came from a feed is
 // owned by a source (its name in the sources table), so one source can be

@@ -123,11 +123,7 @@ func prepare(a *advisory.Advisory) (*record, error) {
 		byPkg[k] = append(byPkg[k], af)
 	}
 	for _, k := range order {
-		data, err := json.Marshal(byPkg[k])
-		if err != nil {
-			return nil, fmt.Errorf("encode %s: %w", a.ID, err)
-		}
-		r.pkgs = append(r.pkgs, pkgRow{k.eco, k.name, data})
+		r.pkgs = append(r.pkgs, pkgRow{k.eco, k.name, encodeAffected(byPkg[k])})
 	}
 	seen := map[[2]string]bool{}
 	for _, c := range a.Configurations {

@@ -18,7 +18,7 @@ type cpe struct {
 
 // parseCPE parses "cpe:2.3:part:vendor:product:version:update:…".
 func parseCPE(s string) (cpe, error) {
-	f := splitCPE(s)
+	f := advisory.SplitCPE(s)
 	if len(f) < 6 || f[0] != "cpe" || f[1] != "2.3" {
 		return cpe{}, fmt.Errorf("not a CPE 2.3 formatted string: %q", s)
 	}
@@ -29,20 +29,6 @@ func parseCPE(s string) (cpe, error) {
 	return c, nil
 }
 
-func splitCPE(s string) []string {
-	var out []string
-	start := 0
-	for i := 0; i < len(s); i++ {
-		switch s[i] {
-		case '\\':
-			i++
-		case ':':
-			out = append(out, s[start:i])
-			start = i + 1
-		}
-	}
-	return append(out, s[start:])
-}
 
 func unescape(s string) string { return strings.ReplaceAll(s, `\`, "") }
 

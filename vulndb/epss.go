@@ -2,7 +2,6 @@ package vulndb
 
 import (
 	"bufio"
-	"compress/gzip"
 	"fmt"
 	"io"
 	"strconv"
@@ -14,16 +13,12 @@ import (
 // the header "cve,epss,percentile", then one row per CVE. Bad rows are
 // skipped and counted.
 func parseEPSS(r io.Reader, s sink) (int, error) {
-	br := bufio.NewReaderSize(r, 1<<16)
-	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
-		zr, err := gzip.NewReader(br)
-		if err != nil {
-			return 0, fmt.Errorf("EPSS scores: gzip: %w", err)
-		}
-		defer zr.Close()
-		br = bufio.NewReaderSize(zr, 1<<16)
+	r, closeFn, err := maybeGunzip(r)
+	if err != nil {
+		return 0, fmt.Errorf("EPSS scores: gzip: %w", err)
 	}
-	sc := bufio.NewScanner(br)
+	defer closeFn()
+	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 4096), 1<<20)
 	line, n, header := 0, 0, false
 	for sc.Scan() {

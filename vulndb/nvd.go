@@ -139,29 +139,3 @@ func (c *nvdCVE) advisory() (*advisory.Advisory, error) {
 
 // timeLayout is how Assay stores timestamps: RFC 3339 in UTC.
 const timeLayout = "2006-01-02T15:04:05.999999999Z07:00"
-
-// cpeVendorProduct returns the vendor and product of a CPE 2.3 formatted
-// string ("cpe:2.3:a:vendor:product:…"), lower-cased.
-func cpeVendorProduct(cpe string) (vendor, product string, ok bool) {
-	f := splitCPE(cpe)
-	if len(f) < 6 || f[0] != "cpe" || f[1] != "2.3" {
-		return "", "", false
-	}
-	return strings.ToLower(f[3]), strings.ToLower(f[4]), true
-}
-
-// splitCPE splits a CPE 2.3 formatted string on unescaped colons.
-func splitCPE(s string) []string {
-	var out []string
-	start := 0
-	for i := 0; i < len(s); i++ {
-		switch s[i] {
-		case '\\':
-			i++
-		case ':':
-			out = append(out, s[start:i])
-			start = i + 1
-		}
-	}
-	return append(out, s[start:])
-}

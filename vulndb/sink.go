@@ -129,7 +129,7 @@ func prepare(a *advisory.Advisory) (*record, error) {
 	for _, c := range a.Configurations {
 		for _, n := range c.Nodes {
 			for _, m := range n.CPEMatch {
-				if v, p, ok := cpeVendorProduct(m.Criteria); ok && !seen[[2]string{v, p}] {
+				if v, p, ok := advisory.CPEVendorProduct(m.Criteria); ok && !seen[[2]string{v, p}] {
 					seen[[2]string{v, p}] = true
 					r.cpes = append(r.cpes, [2]string{v, p})
 				}

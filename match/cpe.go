@@ -29,7 +29,6 @@ func parseCPE(s string) (cpe, error) {
 	return c, nil
 }
 
-
 func unescape(s string) string { return strings.ReplaceAll(s, `\`, "") }
 
 // matchCPE evaluates the NVD configurations of every CVE naming one of

@@ -188,7 +188,7 @@ func nvdFeeds(ctx context.Context, cfg *Config, t *transport) ([]string, error) 
 func alpineFiles(ctx context.Context, base string, t *transport) ([]string, error) {
 	names, err := t.list(ctx, base)
 	if err != nil {
-		return nil, fmt.Errorf("Alpine secdb: %w", err)
+		return nil, fmt.Errorf("list Alpine secdb: %w", err)
 	}
 	var urls []string
 	for _, n := range names {
@@ -198,7 +198,7 @@ func alpineFiles(ctx context.Context, base string, t *transport) ([]string, erro
 		}
 		files, err := t.list(ctx, joinURL(base, rel))
 		if err != nil {
-			return nil, fmt.Errorf("Alpine secdb %s: %w", rel, err)
+			return nil, fmt.Errorf("list Alpine secdb %s: %w", rel, err)
 		}
 		for _, f := range files {
 			if f == "main.json" || f == "community.json" {
@@ -208,7 +208,7 @@ func alpineFiles(ctx context.Context, base string, t *transport) ([]string, erro
 	}
 	sort.Strings(urls)
 	if len(urls) == 0 {
-		return nil, fmt.Errorf("Alpine secdb: no v3.N/main.json at %s", base)
+		return nil, fmt.Errorf("no Alpine secdb v3.N/main.json at %s", base)
 	}
 	return urls, nil
 }

@@ -69,7 +69,7 @@ func (img *Image) RootFS(ctx context.Context, lim limit.Limits, want func(p stri
 		}
 		err := img.eachEntry(ctx, i, &budget, false, func(name string, h *tar.Header, tr *tar.Reader) error {
 			targets := loads[i][name]
-			if len(targets) == 0 || (h.Typeflag != tar.TypeReg && h.Typeflag != tar.TypeRegA) {
+			if len(targets) == 0 || (h.Typeflag != tar.TypeReg && h.Typeflag != typeRegA) {
 				return nil
 			}
 			if h.Size > lim.MaxFileBytes {
@@ -179,7 +179,7 @@ func (r *RootFS) apply(name string, h *tar.Header, layer int) {
 		d := newDir(layer)
 		d.mode = fs.ModeDir | mode
 		parent.children[base] = d
-	case tar.TypeReg, tar.TypeRegA:
+	case tar.TypeReg, typeRegA:
 		parent.children[base] = &node{mode: mode, size: h.Size, layer: layer}
 	case tar.TypeSymlink:
 		parent.children[base] = &node{mode: fs.ModeSymlink | 0o777, layer: layer, link: h.Linkname}
@@ -368,3 +368,7 @@ func (d *dirFile) ReadDir(count int) ([]fs.DirEntry, error) {
 	d.off += count
 	return rest[:count], nil
 }
+
+// typeRegA is the pre-POSIX regular-file type flag ('\x00') that old
+// layer tars still carry; archive/tar deprecated its constant but reads it.
+const typeRegA = '\x00'

@@ -7,7 +7,7 @@
 # wrote under testdata/fuzz. Go's fuzzing coordinator can also stop a run
 # with "context deadline exceeded" when one slow input straddles the end of
 # a very short -fuzztime, without any failing input; such a run is retried
-# once with twice the time before it counts as a failure.
+# (with two and then four times the time) before it counts as a failure.
 set -euo pipefail
 FUZZTIME=${FUZZTIME:-3s}
 cd "$(dirname "$0")/.."
@@ -23,10 +23,18 @@ while IFS= read -r line; do
 	if fuzz "$pkg" "$name" "$FUZZTIME"; then
 		continue
 	fi
-	if ! grep -q "Failing input written to" "$log" && grep -q "context deadline exceeded" "$log"; then
-		echo "  coordinator deadline without a failing input; retrying once"
-		fuzz "$pkg" "$name" "$((${FUZZTIME%s} * 2))s" && continue
-	fi
+	retried=0
+	for extra in 2 4; do
+		if grep -q "Failing input written to" "$log" || ! grep -q "context deadline exceeded" "$log"; then
+			break
+		fi
+		echo "  coordinator deadline without a failing input; retrying with ${extra}x the time"
+		if fuzz "$pkg" "$name" "$((${FUZZTIME%s} * extra))s"; then
+			retried=1
+			break
+		fi
+	done
+	[ "$retried" = 1 ] && continue
 	cat "$log"
 	status=1
 done < <(grep -rEn --include='*_test.go' '^func Fuzz[A-Za-z0-9_]*\(' . | grep -v '/testdata/' | sed -E 's/^([^:]*):[0-9]+:/\1:/')

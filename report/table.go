@@ -18,17 +18,17 @@ import (
 // time, so a large result is never held twice in memory.
 func JSON(w io.Writer, res *scan.Result) error {
 	bw := bufio.NewWriterSize(w, 1<<16)
-	head := *res
-	head.Findings = nil
-	b, err := json.MarshalIndent(head, "", "  ")
+	head, err := json.MarshalIndent(struct {
+		Schema  string        `json:"schema"`
+		DB      scan.DBInfo   `json:"db"`
+		Targets []scan.Target `json:"targets"`
+	}{res.Schema, res.DB, res.Targets}, "", "  ")
 	if err != nil {
 		return err
 	}
-	// Re-open the object before its closing brace to append the findings.
-	b = bytes.TrimSuffix(bytes.TrimRight(b, "\n"), []byte("}"))
-	b = bytes.TrimRight(b, "\n ")
-	b = bytes.TrimSuffix(b, []byte(`"findings": null`))
-	bw.Write(b)
+	// Leave the object open after the header fields to append the findings.
+	bw.Write(bytes.TrimSuffix(bytes.TrimRight(head, "\n"), []byte("\n}")))
+	bw.WriteString(",\n  ")
 	bw.WriteString("\"findings\": [")
 	for i := range res.Findings {
 		fb, err := json.Marshal(&res.Findings[i])

@@ -13,7 +13,7 @@ import (
 // BenchmarkUnpackPublicSample unpacks the public sample image (3.9 MB
 // squashfs-xz, 7.8 MB of files).
 func BenchmarkUnpackPublicSample(b *testing.B) {
-	img, _ := sampleImageB(b)
+	img, _ := sampleImage(b)
 	b.ResetTimer()
 	for range b.N {
 		res, err := Unpack(context.Background(), img, Limits{})

@@ -7,6 +7,7 @@ import (
 	"context"
 	"encoding/binary"
 	"fmt"
+	"github.com/assayhq/assay/internal/firmwaretest"
 	"hash/crc32"
 	"os"
 	"os/exec"
@@ -247,14 +248,7 @@ func chainFormats(f *File) string {
 	return s
 }
 
-func needTool(t testing.TB, tools ...string) {
-	t.Helper()
-	for _, tool := range tools {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Skipf("%s not installed (Debian: see docs/firmware.md)", tool)
-		}
-	}
-}
+func needTool(t testing.TB, tools ...string) { t.Helper(); firmwaretest.NeedTools(t, tools...) }
 
 func run(t testing.TB, dir string, name string, args ...string) {
 	t.Helper()

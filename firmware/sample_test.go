@@ -4,41 +4,14 @@ import (
 	"encoding/json"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/assayhq/assay/internal/mirrortest"
+	"github.com/assayhq/assay/internal/firmwaretest"
 )
 
-// sampleImage builds the public sample with the shared script (cached
-// under the user cache directory, as the script does by default) and
-// returns the image and answer-key paths. It skips when the script, its
-// tools or its network access are unavailable.
-func sampleImage(t *testing.T) (string, string) { return sampleImageB(t) }
-
-func sampleImageB(t testing.TB) (string, string) {
-	t.Helper()
-	if testing.Short() {
-		t.Skip("builds the public sample (downloads Debian packages once)")
-	}
-	script := filepath.Join(mirrortest.FirmwareDir(t), "make-public-sample.sh")
-	needTool(t, "apt-get", "dpkg-deb", "mksquashfs", "openssl", "python3")
-	cache, err := os.UserCacheDir()
-	if err != nil {
-		t.Skip(err)
-	}
-	out := filepath.Join(cache, "review-bench", "firmware-public")
-	img := filepath.Join(out, "aw100-2.0.15-rootfs.squashfs")
-	key := filepath.Join(out, "answer-key.json")
-	if _, err := os.Stat(img); err != nil {
-		cmd := exec.Command(script, out)
-		if b, err := cmd.CombinedOutput(); err != nil {
-			t.Skipf("building the public sample failed (offline?): %v\n%s", err, b)
-		}
-	}
-	return img, key
-}
+// sampleImage returns the public sample image and its answer key.
+func sampleImage(t testing.TB) (string, string) { return firmwaretest.Sample(t) }
 
 func TestPublicSample(t *testing.T) {
 	img, keyPath := sampleImage(t)

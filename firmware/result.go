@@ -137,6 +137,19 @@ func (f *File) Container() []string {
 	return out
 }
 
+// Enclosing renders the containers around the file's innermost filesystem,
+// outermost first: Container without its last layer. A file at the top of a
+// raw squashfs image has no enclosing container; a file in a squashfs inside
+// a uImage has ["uimage@0x0"]. Findings and component locations report this
+// list beside InnerPath.
+func (f *File) Enclosing() []string {
+	c := f.Container()
+	if len(c) == 0 {
+		return []string{}
+	}
+	return c[:len(c)-1]
+}
+
 func modeString(m fs.FileMode) string {
 	return strings.TrimSpace(m.String())
 }

@@ -1,6 +1,7 @@
 package firmware
 
 import (
+	"reflect"
 	"bytes"
 	"context"
 	"io/fs"
@@ -411,5 +412,24 @@ func TestIdenticalNestedContentCopied(t *testing.T) {
 	single := unpackBytes(t, tarArchive(t, []tfile{{name: "a", mode: sIFDIR | 0o755}, {name: "a/pkg.tgz", mode: sIFREG | 0o644, body: inner}}), Limits{MaxRatio: 1e6})
 	if d := res.BytesWritten - single.BytesWritten; d != int64(len(inner)) {
 		t.Errorf("second copy spooled %d bytes, want %d", d, len(inner))
+	}
+}
+
+func TestEnclosing(t *testing.T) {
+	tests := []struct {
+		chain []Layer
+		want  []string
+	}{
+		{nil, []string{}},
+		{[]Layer{{Format: "squashfs"}}, []string{}},
+		{[]Layer{{Format: "uimage"}, {Format: "squashfs", Offset: 0x40}}, []string{"uimage@0x0"}},
+		{[]Layer{{Format: "gzip"}, {Format: "cpio"}, {Format: "gzip", Path: "/a.tgz"}, {Format: "tar"}},
+			[]string{"gzip@0x0", "cpio@0x0", "/a.tgz:gzip@0x0"}},
+	}
+	for _, tt := range tests {
+		got := (&File{Chain: tt.chain}).Enclosing()
+		if !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("Enclosing(%v) = %q, want %q", tt.chain, got, tt.want)
+		}
 	}
 }

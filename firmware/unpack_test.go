@@ -1,12 +1,12 @@
 package firmware
 
 import (
-	"reflect"
 	"bytes"
 	"context"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"

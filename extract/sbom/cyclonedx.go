@@ -1,14 +1,13 @@
 // Package sbom reads software bills of materials — CycloneDX (JSON, XML)
 // and SPDX (2.x JSON and tag-value, 3.0 JSON-LD) — into an inventory.
 //
-// CycloneDX JSON is decoded as a stream: each top-level component is
-// decoded and converted on its own with the cyclonedx-go types, so memory
-// grows with the inventory, not with the document tree.
+// CycloneDX JSON is decoded as a stream of tokens: each top-level
+// component is decoded into the cyclonedx-go types and converted on its
+// own, so memory grows with the inventory, not with the document tree.
 package sbom
 
 import (
 	"context"
-	"encoding/json"
 	"encoding/xml"
 	"fmt"
 	"io"
@@ -20,50 +19,6 @@ import (
 	"github.com/assayhq/assay/inventory"
 	"github.com/package-url/packageurl-go"
 )
-
-// ReadCycloneDXJSON reads a CycloneDX JSON document (spec 1.2–1.7) from r.
-// name is used in locations and errors.
-func ReadCycloneDXJSON(ctx context.Context, r io.Reader, name string, lim limit.Limits) (*inventory.Inventory, error) {
-	lim = lim.WithDefaults()
-	dec := json.NewDecoder(limit.Reader(r, lim.MaxFileBytes))
-	conv := newCDXConverter(name, lim)
-	var format, spec string
-	var deps []cdx.Dependency
-	err := eachField(ctx, dec, func(key string) (bool, error) {
-		switch key {
-		case "bomFormat":
-			return true, dec.Decode(&format)
-		case "specVersion":
-			return true, dec.Decode(&spec)
-		case "metadata":
-			var md cdx.Metadata
-			if err := dec.Decode(&md); err != nil || md.Component == nil {
-				return true, err
-			}
-			return true, conv.subject(*md.Component)
-		case "components":
-			return true, eachArrayElement(dec, func() error {
-				var c cdxLite
-				if err := dec.Decode(&c); err != nil {
-					return err
-				}
-				return conv.component(c.full(), "", "", 0)
-			})
-		case "dependencies":
-			return true, dec.Decode(&deps)
-		}
-		return false, nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("%s: CycloneDX JSON: %w", name, err)
-	}
-	if format != "CycloneDX" {
-		return nil, fmt.Errorf("%s: not a CycloneDX document (bomFormat %q)", name, format)
-	}
-	conv.dependencies(deps)
-	conv.inv.Format = "cyclonedx-json " + spec
-	return conv.inv, nil
-}
 
 // ReadCycloneDXXML reads a CycloneDX XML document (spec 1.0–1.7) from r,
 // streaming it: each <component> under <components> is decoded on its
@@ -156,56 +111,6 @@ func eachXMLChild(ctx context.Context, xd *xml.Decoder, fn func(xml.StartElement
 			return nil
 		}
 	}
-}
-
-// cdxLite declares only the component fields an inventory uses, with the
-// cyclonedx-go types for each, so that the JSON decoder skips the rest
-// (properties, evidence, external references, ...) without building them;
-// this halves the time to read large SBOMs.
-type cdxLite struct {
-	BOMRef       string                    `json:"bom-ref"`
-	Type         cdx.ComponentType         `json:"type"`
-	Supplier     *cdx.OrganizationalEntity `json:"supplier"`
-	Manufacturer *cdx.OrganizationalEntity `json:"manufacturer"`
-	Author       string                    `json:"author"`
-	Publisher    string                    `json:"publisher"`
-	Group        string                    `json:"group"`
-	Name         string                    `json:"name"`
-	Version      string                    `json:"version"`
-	Hashes       *[]cdx.Hash               `json:"hashes"`
-	Licenses     *cdx.Licenses             `json:"licenses"`
-	CPE          string                    `json:"cpe"`
-	PackageURL   string                    `json:"purl"`
-	Components   []cdxLite                 `json:"components"`
-	Pedigree     *struct {
-		Ancestors   []cdxLite `json:"ancestors"`
-		Descendants []cdxLite `json:"descendants"`
-		Variants    []cdxLite `json:"variants"`
-	} `json:"pedigree"`
-}
-
-// full converts to the cyclonedx-go type used by the shared converter.
-func (l cdxLite) full() cdx.Component {
-	c := cdx.Component{
-		BOMRef: l.BOMRef, Type: l.Type, Supplier: l.Supplier, Manufacturer: l.Manufacturer, Author: l.Author,
-		Publisher: l.Publisher, Group: l.Group, Name: l.Name, Version: l.Version, Hashes: l.Hashes,
-		Licenses: l.Licenses, CPE: l.CPE, PackageURL: l.PackageURL, Components: fullList(l.Components),
-	}
-	if p := l.Pedigree; p != nil {
-		c.Pedigree = &cdx.Pedigree{Ancestors: fullList(p.Ancestors), Descendants: fullList(p.Descendants), Variants: fullList(p.Variants)}
-	}
-	return c
-}
-
-func fullList(ls []cdxLite) *[]cdx.Component {
-	if ls == nil {
-		return nil
-	}
-	out := make([]cdx.Component, len(ls))
-	for i, l := range ls {
-		out[i] = l.full()
-	}
-	return &out
 }
 
 // SubjectKey is the metadata key set to "true" on the component that a

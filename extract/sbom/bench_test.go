@@ -3,35 +3,19 @@ package sbom
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"testing"
 
 	"github.com/assayhq/assay/extract/limit"
+	"github.com/assayhq/assay/extract/sbom/sbomtest"
 )
 
 // generateCycloneDX returns a CycloneDX 1.6 JSON document with n
-// components of realistic shape (purl, hashes, license, properties) and a
-// dependency graph.
+// components (see sbomtest.WriteCycloneDX).
 func generateCycloneDX(n int) []byte {
 	var b bytes.Buffer
-	b.WriteString(`{"bomFormat":"CycloneDX","specVersion":"1.6","version":1,"metadata":{"component":{"bom-ref":"root","type":"application","name":"big","version":"1.0"}},"components":[`)
-	for i := 0; i < n; i++ {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		fmt.Fprintf(&b, `{"bom-ref":"pkg:npm/%%40scope/pkg-%d@1.%d.0","type":"library","group":"@scope","name":"pkg-%d","version":"1.%d.0",`+
-			`"purl":"pkg:npm/%%40scope/pkg-%d@1.%d.0","hashes":[{"alg":"SHA-256","content":"%064x"}],`+
-			`"licenses":[{"license":{"id":"MIT"}}],"properties":[{"name":"cdx:npm:package:path","value":"node_modules/@scope/pkg-%d"}]}`,
-			i, i%100, i, i%100, i, i%100, i, i)
+	if err := sbomtest.WriteCycloneDX(&b, n); err != nil {
+		panic(err)
 	}
-	b.WriteString(`],"dependencies":[{"ref":"root","dependsOn":[`)
-	for i := 0; i < n; i += 10 {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		fmt.Fprintf(&b, `"pkg:npm/%%40scope/pkg-%d@1.%d.0"`, i, i%100)
-	}
-	b.WriteString(`]}]}`)
 	return b.Bytes()
 }
 

@@ -5,6 +5,8 @@
 package encode
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -44,17 +46,73 @@ func Write(w io.Writer, format string, invs []*inventory.Inventory) error {
 	return fmt.Errorf("unknown format %q (want one of %s)", format, strings.Join(Formats, ", "))
 }
 
-// JSON writes the inventories as one assay.inventory/v1 document.
+// JSON writes the inventories as one assay.inventory/v1 document. The
+// document is written component by component, so the output is never held
+// in memory whole.
 func JSON(w io.Writer, invs []*inventory.Inventory) error {
-	for _, inv := range invs {
-		if inv.Components == nil {
-			inv.Components = []inventory.Component{}
-		}
-	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
+	bw := bufio.NewWriter(w)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
-	return enc.Encode(Document{Schema: inventory.Schema, Inventories: invs})
+	encode := func(v any, prefix string) ([]byte, error) {
+		buf.Reset()
+		enc.SetIndent(prefix, "  ")
+		if err := enc.Encode(v); err != nil {
+			return nil, err
+		}
+		return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+	}
+	// The document without inventories fixes the layout of the header.
+	head, err := encode(Document{Schema: inventory.Schema, Inventories: []*inventory.Inventory{}}, "")
+	if err != nil {
+		return err
+	}
+	head, _ = bytes.CutSuffix(head, []byte("[]\n}"))
+	bw.Write(head)
+	bw.WriteString("[")
+	for i, inv := range invs {
+		if i > 0 {
+			bw.WriteString(",")
+		}
+		// The inventory without components, with its components written
+		// where the empty list was.
+		shell := *inv
+		shell.Components = []inventory.Component{}
+		b, err := encode(&shell, "    ")
+		if err != nil {
+			return err
+		}
+		before, after, ok := bytes.Cut(b, []byte("\n      \"components\": []"))
+		if !ok {
+			return fmt.Errorf("encode %s: unexpected JSON layout", inv.Target)
+		}
+		after = bytes.Clone(after) // buf is reused for the components
+		bw.WriteString("\n    ")
+		bw.Write(before)
+		bw.WriteString("\n      \"components\": [")
+		for j := range inv.Components {
+			if j > 0 {
+				bw.WriteString(",")
+			}
+			c, err := encode(&inv.Components[j], "        ")
+			if err != nil {
+				return err
+			}
+			bw.WriteString("\n        ")
+			bw.Write(c)
+		}
+		if len(inv.Components) > 0 {
+			bw.WriteString("\n      ]")
+		} else {
+			bw.WriteString("]")
+		}
+		bw.Write(after)
+	}
+	if len(invs) > 0 {
+		bw.WriteString("\n  ")
+	}
+	bw.WriteString("]\n}\n")
+	return bw.Flush()
 }
 
 // Table writes a human-readable table per inventory, followed by the

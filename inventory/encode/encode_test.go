@@ -108,3 +108,29 @@ func TestTable(t *testing.T) {
 		t.Error("unknown format accepted")
 	}
 }
+
+// TestJSONStreamedLayout checks that the streamed JSON document is byte
+// for byte what encoding/json writes for the whole Document.
+func TestJSONStreamedLayout(t *testing.T) {
+	html := &inventory.Inventory{Target: `a<b>&"components": []`, Kind: inventory.KindSBOM,
+		Components: []inventory.Component{{Name: "<x>", Locations: []inventory.Location{{Path: "p"}}}}}
+	empty := &inventory.Inventory{Target: "empty", Kind: inventory.KindDirectory, Components: []inventory.Component{}}
+	for _, invs := range [][]*inventory.Inventory{nil, {}, sample(), {empty}, append(sample(), html, empty)} {
+		var got, want bytes.Buffer
+		if err := JSON(&got, invs); err != nil {
+			t.Fatal(err)
+		}
+		enc := json.NewEncoder(&want)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		if invs == nil {
+			invs = []*inventory.Inventory{}
+		}
+		if err := enc.Encode(Document{Schema: inventory.Schema, Inventories: invs}); err != nil {
+			t.Fatal(err)
+		}
+		if got.String() != want.String() {
+			t.Errorf("streamed JSON differs:\n%s\nwant:\n%s", got.String(), want.String())
+		}
+	}
+}

@@ -31,6 +31,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/assayhq/assay/extract/gobinary"
@@ -367,11 +368,62 @@ func (x *extractor) imageArchive(ctx context.Context, fsys fs.FS, p string) (*in
 	if err != nil {
 		return nil, err
 	}
-	inv.MapPaths(func(inner string) string { return p + "!" + inner })
+	inv.MapPaths(func(inner string) string {
+		if inner == p { // the archive itself
+			return p
+		}
+		return p + "!" + inner
+	})
 	return inv, nil
 }
 
+// imageInventory inventories every image of img (up to MaxImages), each
+// component location carrying its image reference and layer digest.
 func (x *extractor) imageInventory(ctx context.Context, img *image.Image, target string) (*inventory.Inventory, error) {
+	all := &inventory.Inventory{Target: target, Kind: inventory.KindImage, Format: img.Format}
+	all.Unassessed = append(all.Unassessed, img.Unassessed...)
+	for i, ref := range img.Refs {
+		if err := img.Select(i, x.lim); err != nil {
+			if len(img.Refs) == 1 {
+				return nil, fmt.Errorf("%s: %w", target, err)
+			}
+			all.Skip(target, fmt.Sprintf("image %s: %v", imageName(ref, i), err))
+			continue
+		}
+		inv, err := x.imageWalk(ctx, img, target)
+		if err != nil {
+			if len(img.Refs) == 1 {
+				return nil, err
+			}
+			all.Skip(target, fmt.Sprintf("image %s: %v", imageName(ref, i), err))
+			continue
+		}
+		for c := range inv.Components {
+			for j := range inv.Components[c].Locations {
+				inv.Components[c].Locations[j].Image = ref
+			}
+		}
+		if len(img.Refs) > 1 {
+			for j := range inv.Unassessed {
+				inv.Unassessed[j].Reason = "image " + imageName(ref, i) + ": " + inv.Unassessed[j].Reason
+			}
+		}
+		all.Merge(inv)
+	}
+	return all, nil
+}
+
+// imageName names image i for messages.
+func imageName(ref string, i int) string {
+	if ref == "" {
+		return fmt.Sprintf("#%d", i+1)
+	}
+	return ref
+}
+
+// imageWalk walks the merged layers of the selected image.
+func (x *extractor) imageWalk(ctx context.Context, img *image.Image, target string) (*inventory.Inventory, error) {
+	known := len(img.Unassessed)
 	rootfs, err := img.RootFS(ctx, x.lim, func(p string, info fs.FileInfo) bool { return x.wanted(p, info) })
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", target, err)
@@ -380,15 +432,14 @@ func (x *extractor) imageInventory(ctx context.Context, img *image.Image, target
 	if err != nil {
 		return nil, err
 	}
-	inv.Kind = inventory.KindImage
-	inv.Format = img.Format
 	for i := range inv.Components {
 		for j := range inv.Components[i].Locations {
 			l := &inv.Components[i].Locations[j]
 			l.Layer = rootfs.Layer(l.Path)
 		}
 	}
-	inv.Unassessed = append(img.Unassessed, inv.Unassessed...)
+	// Layer entries refused while applying the layers come first.
+	inv.Unassessed = append(slices.Clip(img.Unassessed[known:]), inv.Unassessed...)
 	return inv, nil
 }
 

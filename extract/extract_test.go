@@ -293,3 +293,45 @@ func TestPathSymlinkArgument(t *testing.T) {
 		})
 	}
 }
+
+// TestMultiImageArchive checks that every image of a docker save archive
+// is inventoried, each component naming its image, and that --max-images
+// bounds the number read.
+func TestMultiImageArchive(t *testing.T) {
+	layer := func(mod string) []imagetest.Layer {
+		return []imagetest.Layer{{Entries: []imagetest.Entry{{Name: "app/go.mod", Body: "module example.com/app\n\ngo 1.22\n\nrequire " + mod + "\n"}}}}
+	}
+	p := write(t, t.TempDir(), "images.tar", string(imagetest.DockerArchiveImages(
+		[]string{"one:1", "", "three:3"},
+		[][]imagetest.Layer{layer("github.com/a/a v1.0.0"), layer("github.com/b/b v1.2.0"), layer("github.com/c/c v1.3.0")})))
+	tests := []struct {
+		max  int
+		want map[string]string // name@version → image
+		skip int
+	}{
+		{0, map[string]string{"github.com/a/a@v1.0.0": "one:1", "github.com/b/b@v1.2.0": "", "github.com/c/c@v1.3.0": "three:3"}, 0},
+		{2, map[string]string{"github.com/a/a@v1.0.0": "one:1", "github.com/b/b@v1.2.0": ""}, 1},
+	}
+	for _, tt := range tests {
+		inv, err := Path(context.Background(), p, Options{Limits: limit.Limits{MaxImages: tt.max}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := names(inv)
+		if len(m) != len(tt.want)+1 { // + example.com/app@ (one key for all images)
+			t.Errorf("max %d: components %v", tt.max, m)
+		}
+		for _, c := range inv.Components {
+			key := c.Name + "@" + c.Version
+			if img, ok := tt.want[key]; ok && (c.Locations[0].Image != img || c.Locations[0].Path != p+"!app/go.mod") {
+				t.Errorf("max %d: %s at %+v, want image %q", tt.max, key, c.Locations[0], img)
+			}
+			if _, ok := tt.want[key]; !ok && key != "example.com/app@" {
+				t.Errorf("max %d: unexpected %s", tt.max, key)
+			}
+		}
+		if len(inv.Unassessed) != tt.skip || (tt.skip > 0 && (inv.Unassessed[0].Path != p || !strings.Contains(inv.Unassessed[0].Reason, "only the first 2"))) {
+			t.Errorf("max %d: unassessed %+v", tt.max, inv.Unassessed)
+		}
+	}
+}

@@ -119,6 +119,9 @@ type Location struct {
 	Line int `json:"line,omitempty"`
 	// Layer is the image layer digest when found in a container image.
 	Layer string `json:"layer,omitempty"`
+	// Image is the reference (repository tag, OCI ref name or manifest
+	// digest) of the image it was found in, when the input holds images.
+	Image string `json:"image,omitempty"`
 }
 
 // Hash is a digest of an artifact.

@@ -31,7 +31,9 @@ PATH may be:
                    packages.lock.json, pubspec.lock, mix.lock
   a Go binary      any executable built by Go (build info, stdlib, GOOS/GOARCH)
   a package DB     dpkg status, apk installed, rpm Packages/rpmdb.sqlite
-  an image         docker save or OCI archive (.tar), OCI layout directory
+  an image         docker save or OCI archive (.tar), OCI layout directory;
+                   every image of a multi-image archive (component locations
+                   name the image)
   a directory      walked; each file goes to its parser; symlinks never followed
 
 A single file in an unknown or broken format is an error (exit 2). Inside a
@@ -69,6 +71,7 @@ CycloneDX 1.6 or SPDX 2.3 SBOM.`,
 	f.IntVar(&lim.MaxFiles, "max-files", d.MaxFiles, "most files visited in a directory walk or image")
 	f.Int64Var(&lim.MaxTotalBytes, "max-image-bytes", d.MaxTotalBytes, "most bytes decompressed from one container image")
 	f.IntVar(&lim.MaxLayers, "max-layers", d.MaxLayers, "most layers in one container image")
+	f.IntVar(&lim.MaxImages, "max-images", d.MaxImages, "most images read from one multi-image archive or OCI index")
 	f.Int64Var(&lim.MaxImageContentBytes, "max-image-content", d.MaxImageContentBytes, "most file content of one container image kept in memory, in bytes")
 	return cmd
 }

@@ -34,12 +34,21 @@ import (
 type Image struct {
 	// Format is "docker-archive", "oci-archive" or "oci-layout".
 	Format string
-	// Layers are the layer digests (or archive paths) in application order.
+	// Ref names the selected image: its first repository tag (docker
+	// save), its org.opencontainers.image.ref.name annotation or manifest
+	// digest (OCI). It is empty for an untagged docker save image.
+	Ref string
+	// Refs names every image of the archive or layout, in order (see
+	// Select); len(Refs) is the number of images.
+	Refs []string
+	// Layers are the layer digests (or archive paths) of the selected
+	// image in application order.
 	Layers []string
 	// Unassessed lists layer entries that were refused or not read.
 	Unassessed []inventory.Unassessed
 
 	name   string
+	images []manifest
 	paths  []string // blob path per layer
 	open   func(name string) (io.ReadCloser, error)
 	closer io.Closer
@@ -164,14 +173,23 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
+// manifest is one image of an archive or layout.
+type manifest struct {
+	ref    string
+	paths  []string // blob path per layer
+	layers []string // layer digest per layer
+}
+
 type dockerManifest struct {
-	Config string
-	Layers []string
+	Config   string
+	RepoTags []string
+	Layers   []string
 }
 
 type ociDescriptor struct {
-	MediaType string `json:"mediaType"`
-	Digest    string `json:"digest"`
+	MediaType   string            `json:"mediaType"`
+	Digest      string            `json:"digest"`
+	Annotations map[string]string `json:"annotations"`
 }
 
 type ociIndex struct {
@@ -179,7 +197,8 @@ type ociIndex struct {
 	Layers    []ociDescriptor `json:"layers"`
 }
 
-// open2 reads the manifests through open and fills the layer list.
+// open2 reads the manifests through open, lists the images and selects
+// the first.
 func open2(ctx context.Context, open func(string) (io.ReadCloser, error), name string, lim limit.Limits) (*Image, error) {
 	img := &Image{name: name, open: open}
 	if data, err := readSmall(open, "manifest.json"); err == nil {
@@ -190,13 +209,17 @@ func open2(ctx context.Context, open func(string) (io.ReadCloser, error), name s
 		if len(ms) == 0 {
 			return nil, errors.New("manifest.json lists no image")
 		}
-		if len(ms) > 1 {
-			img.Unassessed = append(img.Unassessed, inventory.Unassessed{Path: name, Reason: fmt.Sprintf("archive holds %d images; only the first was inventoried", len(ms))})
-		}
 		img.Format = "docker-archive"
-		for _, l := range ms[0].Layers {
-			img.paths = append(img.paths, l)
-			img.Layers = append(img.Layers, layerID(l))
+		for _, m := range ms {
+			var im manifest
+			if len(m.RepoTags) > 0 {
+				im.ref = m.RepoTags[0]
+			}
+			for _, l := range m.Layers {
+				im.paths = append(im.paths, l)
+				im.layers = append(im.layers, layerID(l))
+			}
+			img.images = append(img.images, im)
 		}
 	} else {
 		data, err := readSmall(open, "index.json")
@@ -204,25 +227,75 @@ func open2(ctx context.Context, open func(string) (io.ReadCloser, error), name s
 			return nil, fmt.Errorf("neither manifest.json nor index.json: %w", err)
 		}
 		img.Format = "oci-layout"
-		if err := img.followIndex(open, data, 0); err != nil {
+		if err := img.readIndex(open, data); err != nil {
 			return nil, err
 		}
 	}
-	if len(img.paths) > lim.MaxLayers {
-		return nil, fmt.Errorf("%w: %d layers, limit %d", limit.ErrTooLarge, len(img.paths), lim.MaxLayers)
+	if n := len(img.images); n > lim.MaxImages {
+		img.Unassessed = append(img.Unassessed, inventory.Unassessed{Path: name,
+			Reason: fmt.Sprintf("archive holds %d images; only the first %d were inventoried (--max-images)", n, lim.MaxImages)})
+		img.images = img.images[:lim.MaxImages]
 	}
-	for i, p := range img.paths {
-		rc, err := open(p)
-		if err != nil {
-			return nil, fmt.Errorf("layer %s missing: %w", img.Layers[i], err)
-		}
-		rc.Close()
+	for _, im := range img.images {
+		img.Refs = append(img.Refs, im.ref)
+	}
+	if err := img.Select(0, lim); err != nil {
+		return nil, err
 	}
 	return img, nil
 }
 
-// followIndex walks an OCI index down to the first image manifest.
-func (img *Image) followIndex(open func(string) (io.ReadCloser, error), data []byte, depth int) error {
+// Select makes image i (an index into Refs) the one whose layers RootFS
+// applies, checking that all its layers are present.
+func (img *Image) Select(i int, lim limit.Limits) error {
+	lim = lim.WithDefaults()
+	if i < 0 || i >= len(img.images) {
+		return fmt.Errorf("image %d of %d", i, len(img.images))
+	}
+	im := img.images[i]
+	img.Ref, img.paths, img.Layers = im.ref, im.paths, im.layers
+	if len(img.paths) > lim.MaxLayers {
+		return fmt.Errorf("%w: %d layers, limit %d", limit.ErrTooLarge, len(img.paths), lim.MaxLayers)
+	}
+	for j, p := range img.paths {
+		rc, err := img.open(p)
+		if err != nil {
+			return fmt.Errorf("layer %s missing: %w", img.Layers[j], err)
+		}
+		rc.Close()
+	}
+	return nil
+}
+
+// readIndex lists the images of a top-level OCI index: one per manifest
+// it names.
+func (img *Image) readIndex(open func(string) (io.ReadCloser, error), data []byte) error {
+	var idx ociIndex
+	if err := json.Unmarshal(data, &idx); err != nil {
+		return fmt.Errorf("OCI index: %w", err)
+	}
+	if len(idx.Manifests) == 0 {
+		return errors.New("OCI index lists no manifest")
+	}
+	for _, d := range idx.Manifests {
+		im := manifest{ref: d.Annotations["org.opencontainers.image.ref.name"]}
+		if im.ref == "" {
+			im.ref = d.Digest
+		}
+		next, err := readSmall(open, blobPath(d.Digest))
+		if err != nil {
+			return fmt.Errorf("manifest %s missing: %w", d.Digest, err)
+		}
+		if err := img.followIndex(open, next, 1, &im); err != nil {
+			return err
+		}
+		img.images = append(img.images, im)
+	}
+	return nil
+}
+
+// followIndex walks a (nested) OCI index down to its first image manifest.
+func (img *Image) followIndex(open func(string) (io.ReadCloser, error), data []byte, depth int, im *manifest) error {
 	if depth > 4 {
 		return errors.New("OCI index nested too deep")
 	}
@@ -232,8 +305,8 @@ func (img *Image) followIndex(open func(string) (io.ReadCloser, error), data []b
 	}
 	if len(idx.Layers) > 0 {
 		for _, l := range idx.Layers {
-			img.paths = append(img.paths, blobPath(l.Digest))
-			img.Layers = append(img.Layers, l.Digest)
+			im.paths = append(im.paths, blobPath(l.Digest))
+			im.layers = append(im.layers, l.Digest)
 		}
 		return nil
 	}
@@ -241,13 +314,13 @@ func (img *Image) followIndex(open func(string) (io.ReadCloser, error), data []b
 		return errors.New("OCI index lists no manifest")
 	}
 	if len(idx.Manifests) > 1 {
-		img.Unassessed = append(img.Unassessed, inventory.Unassessed{Path: img.name, Reason: fmt.Sprintf("index lists %d manifests (platforms or tags); only the first was inventoried", len(idx.Manifests))})
+		img.Unassessed = append(img.Unassessed, inventory.Unassessed{Path: img.name, Reason: fmt.Sprintf("%s: index lists %d manifests (platforms); only the first was inventoried", im.ref, len(idx.Manifests))})
 	}
 	next, err := readSmall(open, blobPath(idx.Manifests[0].Digest))
 	if err != nil {
 		return fmt.Errorf("manifest %s missing: %w", idx.Manifests[0].Digest, err)
 	}
-	return img.followIndex(open, next, depth+1)
+	return img.followIndex(open, next, depth+1, im)
 }
 
 func blobPath(digest string) string {

@@ -37,6 +37,9 @@ type Limits struct {
 	// kept in memory for the walk (package databases, executables, likely
 	// SBOMs). Default 1 GiB.
 	MaxImageContentBytes int64
+	// MaxImages is the most images read from one multi-image archive
+	// (docker save of several images) or OCI index. Default 64.
+	MaxImages int
 }
 
 // Default returns the default limits.
@@ -51,6 +54,7 @@ func Default() Limits {
 		MaxLayers:      512,
 
 		MaxImageContentBytes: 1 << 30,
+		MaxImages:            64,
 	}
 }
 
@@ -66,6 +70,7 @@ func (l Limits) WithDefaults() Limits {
 	l.MaxDepth = int(pick64(int64(l.MaxDepth), int64(d.MaxDepth)))
 	l.MaxFiles = int(pick64(int64(l.MaxFiles), int64(d.MaxFiles)))
 	l.MaxLayers = int(pick64(int64(l.MaxLayers), int64(d.MaxLayers)))
+	l.MaxImages = int(pick64(int64(l.MaxImages), int64(d.MaxImages)))
 	return l
 }
 

@@ -76,23 +76,44 @@ func digest(b []byte) string {
 	return hex.EncodeToString(s[:])
 }
 
-// DockerArchive returns a `docker save` style archive; when missing is
-// set, the last layer is listed in manifest.json but left out.
+// DockerArchive returns a `docker save` style archive of one image tagged
+// test:latest; when missing is set, the last layer is listed in
+// manifest.json but left out.
 func DockerArchive(layers []Layer, missing bool) []byte {
+	return dockerArchive([]string{"test:latest"}, [][]Layer{layers}, missing)
+}
+
+// DockerArchiveImages returns a `docker save` archive of several images,
+// images[i] tagged tags[i] (no tag when tags[i] is empty).
+func DockerArchiveImages(tags []string, images [][]Layer) []byte {
+	return dockerArchive(tags, images, false)
+}
+
+func dockerArchive(tags []string, images [][]Layer, missing bool) []byte {
 	var entries []Entry
-	var names []string
-	for i, l := range layers {
-		b := blob(l)
-		name := "blobs/sha256/" + digest(b)
-		names = append(names, name)
-		if missing && i == len(layers)-1 {
-			continue
-		}
-		entries = append(entries, Entry{Name: name, Body: string(b)})
-	}
+	var manifests []map[string]any
+	seen := map[string]bool{}
 	config := `{"architecture":"amd64","os":"linux"}`
 	cfgName := "blobs/sha256/" + digest([]byte(config))
-	manifest, _ := json.Marshal([]map[string]any{{"Config": cfgName, "RepoTags": []string{"test:latest"}, "Layers": names}})
+	for k, layers := range images {
+		var names []string
+		for i, l := range layers {
+			b := blob(l)
+			name := "blobs/sha256/" + digest(b)
+			names = append(names, name)
+			if (missing && i == len(layers)-1) || seen[name] {
+				continue
+			}
+			seen[name] = true
+			entries = append(entries, Entry{Name: name, Body: string(b)})
+		}
+		m := map[string]any{"Config": cfgName, "Layers": names}
+		if tags[k] != "" {
+			m["RepoTags"] = []string{tags[k]}
+		}
+		manifests = append(manifests, m)
+	}
+	manifest, _ := json.Marshal(manifests)
 	entries = append(entries, Entry{Name: cfgName, Body: config}, Entry{Name: "manifest.json", Body: string(manifest)})
 	return Tar(entries)
 }

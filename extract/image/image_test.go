@@ -152,7 +152,8 @@ func TestBadImages(t *testing.T) {
 func FuzzImageArchive(f *testing.F) {
 	f.Add(imagetest.DockerArchive(imagetest.Sample(), false))
 	f.Add(imagetest.Tar([]imagetest.Entry{{Name: "manifest.json", Body: `[{"Layers":["l"]}]`}, {Name: "l", Body: "x"}}))
-	lim := limit.Limits{MaxFiles: 1000, MaxTotalBytes: 1 << 20, MaxFileBytes: 1 << 16, MaxLayers: 8}
+	f.Add(imagetest.DockerArchiveImages([]string{"a:1", ""}, [][]imagetest.Layer{imagetest.Sample(), imagetest.Sample()[:1]}))
+	lim := limit.Limits{MaxFiles: 1000, MaxTotalBytes: 1 << 20, MaxFileBytes: 1 << 16, MaxLayers: 8, MaxImages: 4}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		fsys := fstest.MapFS{"img.tar": {Data: data}}
 		img, err := OpenArchive(context.Background(), fsys, "img.tar", lim)
@@ -160,15 +161,23 @@ func FuzzImageArchive(f *testing.F) {
 			return
 		}
 		defer img.Close()
-		root, err := img.RootFS(context.Background(), lim, all)
-		if err != nil {
-			return
+		if len(img.Refs) > lim.MaxImages {
+			t.Fatalf("%d images, limit %d", len(img.Refs), lim.MaxImages)
 		}
-		_ = fs.WalkDir(root, ".", func(p string, d fs.DirEntry, err error) error {
-			if err == nil && d.Type().IsRegular() {
-				_, _ = fs.ReadFile(root, p)
+		for i := range img.Refs {
+			if img.Select(i, lim) != nil {
+				continue
 			}
-			return nil
-		})
+			root, err := img.RootFS(context.Background(), lim, all)
+			if err != nil {
+				continue
+			}
+			_ = fs.WalkDir(root, ".", func(p string, d fs.DirEntry, err error) error {
+				if err == nil && d.Type().IsRegular() {
+					_, _ = fs.ReadFile(root, p)
+				}
+				return nil
+			})
+		}
 	})
 }

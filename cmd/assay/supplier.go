@@ -64,6 +64,9 @@ A list that fails keeps its previous entries; the command then exits 2.`,
 			if snap == nil {
 				return uerr
 			}
+			if err := supplier.SaveScreenIndex(home, snap); err != nil {
+				uerr = errors.Join(uerr, err)
+			}
 			if len(only) == 0 {
 				if _, err := eol.Update(cmd.Context(), supplier.ListsDir(home), opt); err != nil {
 					uerr = errors.Join(uerr, err)
@@ -177,7 +180,7 @@ stdin) and writes one JSON result line per input line.`,
 			if err != nil {
 				return err
 			}
-			s, _, err := supplier.OpenScreener(home, opt)
+			s, _, err := supplier.OpenScreener(home, opt, g.logger(cmd.ErrOrStderr()))
 			if err != nil {
 				return err
 			}
@@ -269,7 +272,7 @@ listed) and report the evidence per review factor.`,
 			if err != nil {
 				return err
 			}
-			s, snap, err := supplier.OpenScreener(home, screen.Options{})
+			s, snap, err := supplier.OpenScreener(home, screen.Options{}, g.logger(cmd.ErrOrStderr()))
 			if err != nil {
 				return err
 			}

@@ -1,10 +1,16 @@
 package screen
 
 import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
 	"slices"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/assayhq/assay/supplier/lists"
 )
 
 // cpuTime is the process's user+system CPU time.
@@ -74,4 +80,29 @@ func BenchmarkScreenParallel(b *testing.B) {
 		}
 	})
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "names/s")
+}
+
+// BenchmarkStartAndBatch measures what one `assay supplier screen --batch`
+// run does: load the stored snapshot, build the screener and screen the
+// labelled-set batch on every core.
+func BenchmarkStartAndBatch(b *testing.B) {
+	sharedSnapshot(b)
+	es := buildEvalSet(shared.snap, 8)
+	var in bytes.Buffer
+	enc := json.NewEncoder(&in)
+	for i := range 5000 {
+		enc.Encode(Query{Name: es.queries[i*len(es.queries)/5000].q.Name})
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		snap, err := lists.Load(shared.dir)
+		if err != nil {
+			b.Fatal(err)
+		}
+		s := New(snap, Options{})
+		if _, err := Batch(context.Background(), s, bytes.NewReader(in.Bytes()), io.Discard, 0); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(5000*b.N)/b.Elapsed().Seconds(), "names/s")
 }

@@ -65,6 +65,10 @@ func Sources() []Source {
 			},
 			parse: parseOFACEnhanced("CONS_ENHANCED.ZIP"),
 		},
+		{ID: "us-ofac-sdn-advanced", Title: "OFAC SDN list, Advanced XML", Publisher: "US Treasury OFAC", MirrorOptional: true,
+			Files: []SourceFile{{Name: "SDN_ADVANCED.XML", URL: ofacExports + "SDN_ADVANCED.XML", MirrorPath: "restricted/us-ofac/SDN_ADVANCED.XML"}},
+			parse: parseOFACAdvanced("SDN_ADVANCED.XML"),
+		},
 		{ID: "us-trade-csl", Title: "US Consolidated Screening List (trade.gov), incl. BIS Entity List", Publisher: "US ITA / Commerce, State, Treasury",
 			Files: []SourceFile{
 				{Name: "consolidated.csv", URL: "https://data.trade.gov/downloadable_consolidated_screening_list/v1/consolidated.csv", MirrorPath: "restricted/us-trade-csl/consolidated.csv.gz"},

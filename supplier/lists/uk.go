@@ -10,14 +10,14 @@ import (
 // ukDesignation is one <Designation> of the UK Sanctions List XML
 // (FCDO, UK-Sanctions-List.xml).
 type ukDesignation struct {
-	UniqueID  string `xml:"UniqueID"`
-	GroupID   string `xml:"OFSIGroupID"`
-	UNRef     string `xml:"UNReferenceNumber"`
-	Kind      string `xml:"IndividualEntityShip"`
-	Regime    string `xml:"RegimeName"`
-	Imposed   string `xml:"SanctionsImposed"`
-	Other     string `xml:"OtherInformation"`
-	Designed  string `xml:"DateDesignated"`
+	UniqueID  string   `xml:"UniqueID"`
+	GroupID   string   `xml:"OFSIGroupID"`
+	UNRef     string   `xml:"UNReferenceNumber"`
+	Kind      string   `xml:"IndividualEntityShip"`
+	Regime    string   `xml:"RegimeName"`
+	Imposed   string   `xml:"SanctionsImposed"`
+	Other     string   `xml:"OtherInformation"`
+	Designed  string   `xml:"DateDesignated"`
 	Names     []ukName `xml:"Names>Name"`
 	NonLatin  []string `xml:"NonLatinNames>NonLatinName>NameNonLatinScript"`
 	Addresses []struct {

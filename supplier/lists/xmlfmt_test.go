@@ -31,6 +31,11 @@ func TestParseEUUKFixtures(t *testing.T) {
 				Identifiers: []Identifier{{Type: "Business Registration Number", Number: "8888888888888"}}},
 			{ID: "AFG9999", Key: "ofsi:99998", Type: TypeIndividual, Name: "Sample Middle FIXTURESON", Programs: []string{"Afghanistan"}, Countries: []string{"AF"}, ListedOn: "2001-01-25"},
 		}},
+		{"us-ofac-sdn-advanced", "2026-11-27", []Entry{
+			{ID: "990001", Key: "ofac:990001", Type: TypeEntity, Name: "EXAMPLE FIXTURE SHIPPING LLC", Aliases: []string{"EFS LLC"}, Programs: []string{"RUSSIA-EO14024"},
+				Countries: []string{"RU"}, ListedOn: "2022-04-06", Identifiers: []Identifier{{Type: "Registration Number", Number: "7777777777777", Country: "RU"}}},
+			{ID: "990002", Key: "ofac:990002", Type: TypeIndividual, Name: "FIXTURESON Sample", Programs: []string{"SDGT"}, ListedOn: "2001-10-12"},
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.list, func(t *testing.T) {
@@ -62,12 +67,12 @@ func TestParseEUUKFixtures(t *testing.T) {
 // TestMirrorOptionalLists checks that the lists the shared mirror lacks
 // are skipped when reading a mirror, and required from official URLs.
 func TestMirrorOptionalLists(t *testing.T) {
-	only := []string{"eu-fsf", "uk-sanctions", "us-ndaa-889"}
+	only := []string{"eu-fsf", "uk-sanctions", "us-ofac-sdn-advanced", "us-ndaa-889"}
 	snap, err := Update(context.Background(), t.TempDir(), Options{Mirror: mirrortest.SupplierDir(t), Lists: only})
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, id := range only[:2] {
+	for _, id := range only[:3] {
 		if _, err := os.Stat(filepath.Join(mirrortest.SupplierDir(t), filepath.FromSlash(mustSource(t, id).Files[0].MirrorPath))); err == nil {
 			t.Logf("%s: the shared mirror has it now; imported %d entries", id, len(snap.Entries[id]))
 			continue
@@ -79,18 +84,18 @@ func TestMirrorOptionalLists(t *testing.T) {
 	if len(snap.Entries["us-ndaa-889"]) == 0 {
 		t.Error("us-ndaa-889 not imported")
 	}
-	for _, id := range only[:2] {
+	for _, id := range only[:3] {
 		if src := mustSource(t, id); !src.MirrorOptional || !isURL(src.Files[0].URL) {
 			t.Errorf("%s: want an official URL default and MirrorOptional", id)
 		}
 	}
 }
 
-// TestEUUKFromMirror imports the EU and UK lists from the shared mirror
+// TestEUUKFromMirror imports the EU, UK and OFAC Advanced lists from the shared mirror
 // when it has them (it did not when this was written).
 func TestEUUKFromMirror(t *testing.T) {
 	dir := mirrortest.SupplierDir(t)
-	for _, id := range []string{"eu-fsf", "uk-sanctions"} {
+	for _, id := range []string{"eu-fsf", "uk-sanctions", "us-ofac-sdn-advanced"} {
 		t.Run(id, func(t *testing.T) {
 			p := filepath.Join(dir, filepath.FromSlash(mustSource(t, id).Files[0].MirrorPath))
 			if _, err := os.Stat(p); err != nil {

@@ -2,7 +2,6 @@ package lists
 
 import (
 	"encoding/xml"
-	"fmt"
 	"strings"
 )
 
@@ -60,14 +59,7 @@ func parseEU(files map[string][]byte, lim Limits) ([]Entry, string, error) {
 				}
 			}
 		case "sanctionEntity":
-			var ee euEntity
-			if err := dec.DecodeElement(&ee, &se); err != nil {
-				return fmt.Errorf("sanctionEntity: %w", err)
-			}
-			if e, ok := ee.entry(); ok {
-				entries = append(entries, e)
-				return lim.checkCount(len(entries))
-			}
+			return appendElement[euEntity](dec, se, &entries, lim)
 		}
 		return nil
 	})

@@ -64,14 +64,7 @@ func parseUK(files map[string][]byte, lim Limits) ([]Entry, string, error) {
 			}
 			date = ukDate(s)
 		case "Designation":
-			var d ukDesignation
-			if err := dec.DecodeElement(&d, &se); err != nil {
-				return fmt.Errorf("Designation: %w", err)
-			}
-			if e, ok := d.entry(); ok {
-				entries = append(entries, e)
-				return lim.checkCount(len(entries))
-			}
+			return appendElement[ukDesignation](dec, se, &entries, lim)
 		}
 		return nil
 	})

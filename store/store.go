@@ -424,8 +424,20 @@ func (s *Store) Verify(ctx context.Context, extra [][]byte) (audit.Result, error
 	if err := rows.Err(); err != nil {
 		return res, err
 	}
+	vendors, err := s.VendorProfiles(ctx)
+	if err != nil {
+		return res, err
+	}
+	for _, p := range vendors {
+		sum := sha256.Sum256(p.Doc)
+		subject := vendorSubject(p.Key)
+		if want, ok := latest[subject]; !ok || want != hex.EncodeToString(sum[:]) || p.SHA256 != want {
+			return res, fmt.Errorf("%w: vendor profile %q differs from the state its audit log recorded", audit.ErrTampered, p.Name)
+		}
+		delete(latest, subject)
+	}
 	for id := range latest {
-		return res, fmt.Errorf("%w: case %s is in the audit log but missing from the store", audit.ErrTampered, id)
+		return res, fmt.Errorf("%w: %s is in the audit log but missing from the store", audit.ErrTampered, id)
 	}
 	return res, nil
 }

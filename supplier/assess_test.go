@@ -56,7 +56,7 @@ func TestAssessExample(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, snap, err := OpenScreener(home, screen.Options{})
+	s, snap, err := OpenScreener(home, screen.Options{}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

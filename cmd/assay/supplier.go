@@ -26,7 +26,7 @@ procurement-ban lists once with "assay supplier lists update", then screen
 names with "assay supplier screen" or assess a vendor profile with
 "assay supplier assess". See docs/supplier.md.`,
 	}
-	cmd.AddCommand(newSupplierListsCmd(g), newSupplierScreenCmd(g), newSupplierAssessCmd(g), newSupplierDependenceCmd(g), newSupplierExportCmd(g))
+	cmd.AddCommand(newSupplierListsCmd(g), newSupplierScreenCmd(g), newSupplierAssessCmd(g), newSupplierDependenceCmd(g), newSupplierExportCmd(g), newSupplierProfileCmd(g))
 	return cmd
 }
 
@@ -63,6 +63,9 @@ A list that fails keeps its previous entries; the command then exits 2.`,
 			snap, uerr := lists.Update(cmd.Context(), supplier.ListsDir(home), opt)
 			if snap == nil {
 				return uerr
+			}
+			if err := supplier.SaveScreenIndex(home, snap); err != nil {
+				uerr = errors.Join(uerr, err)
 			}
 			if len(only) == 0 {
 				if _, err := eol.Update(cmd.Context(), supplier.ListsDir(home), opt); err != nil {
@@ -177,7 +180,7 @@ stdin) and writes one JSON result line per input line.`,
 			if err != nil {
 				return err
 			}
-			s, _, err := supplier.OpenScreener(home, opt)
+			s, _, err := supplier.OpenScreener(home, opt, g.logger(cmd.ErrOrStderr()))
 			if err != nil {
 				return err
 			}
@@ -245,23 +248,39 @@ func screenGate(failOn string, alert, review bool) error {
 }
 
 func newSupplierAssessCmd(g *globals) *cobra.Command {
-	var format, failOn, destination, rulesFile, baseFile, date string
+	var format, failOn, destination, rulesFile, baseFile, date, stored string
 	cmd := &cobra.Command{
-		Use:   "assess vendor.yaml",
+		Use:   "assess vendor.yaml | --stored NAME",
 		Short: "Assess a vendor profile: screening of vendor, owners, facilities and sub-suppliers",
 		Long: `Read a vendor profile (YAML or JSON, format in docs/supplier.md), screen the
 vendor with its aliases, names in other scripts and identifiers, every owner
 up the chain, the facility operators and the sub-suppliers, apply the 50 %
 ownership rule (an entity owned 50 % or more by listed parties counts as
-listed) and report the evidence per review factor.`,
+listed) and report the evidence per review factor. --stored NAME assesses
+the profile kept in the store ("assay supplier profile import").`,
 		Example: `  assay supplier assess examples/vendor.yaml
-  assay supplier assess examples/vendor.yaml --format json --fail-on listed`,
-		Args: cobra.ExactArgs(1),
+  assay supplier assess examples/vendor.yaml --format json --fail-on listed
+  assay supplier assess --stored "Example Networks Co., Ltd."`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if stored != "" && len(args) > 0 {
+				return fmt.Errorf("give either a profile file or --stored NAME, not both")
+			}
+			if stored == "" && len(args) != 1 {
+				return fmt.Errorf("assess needs one profile file or --stored NAME")
+			}
+			return nil
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if !slices.Contains([]string{"none", "review", "listed"}, failOn) {
 				return fmt.Errorf("unknown --fail-on %q (want none, review or listed)", failOn)
 			}
-			p, err := supplier.LoadProfile(args[0])
+			var p *supplier.Profile
+			var err error
+			if stored != "" {
+				p, err = storedProfile(cmd.Context(), g, stored)
+			} else {
+				p, err = supplier.LoadProfile(args[0])
+			}
 			if err != nil {
 				return err
 			}
@@ -269,7 +288,7 @@ listed) and report the evidence per review factor.`,
 			if err != nil {
 				return err
 			}
-			s, snap, err := supplier.OpenScreener(home, screen.Options{})
+			s, snap, err := supplier.OpenScreener(home, screen.Options{}, g.logger(cmd.ErrOrStderr()))
 			if err != nil {
 				return err
 			}
@@ -322,6 +341,7 @@ listed) and report the evidence per review factor.`,
 	cmd.Flags().StringVar(&rulesFile, "export-rules", "", "export-control rule file (assay.export-rules/v1; default: the built-in rules)")
 	cmd.Flags().StringVar(&baseFile, "installed-base", "", "operator installed base (assay.installed-base/v1) for dependence evidence")
 	cmd.Flags().StringVar(&date, "date", "", "evaluation date YYYY-MM-DD for rules and end-of-life dates (default today)")
+	cmd.Flags().StringVar(&stored, "stored", "", "assess the vendor profile of this name kept in the store instead of a file")
 	return cmd
 }
 

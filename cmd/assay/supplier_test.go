@@ -102,3 +102,50 @@ func TestSupplierCommands(t *testing.T) {
 		t.Errorf("bad profile: %v", err)
 	}
 }
+
+func TestSupplierProfileCommands(t *testing.T) {
+	mirror := mirrortest.SupplierDir(t)
+	home := t.TempDir()
+	if _, err := execute(t, "", "--home", home, "supplier", "lists", "update", "--mirror", mirror, "--list", "us-ndaa-889"); err != nil {
+		t.Fatal(err)
+	}
+	example := filepath.Join("..", "..", "examples", "vendor.yaml")
+	for range 2 {
+		if _, err := execute(t, "", "--home", home, "supplier", "profile", "import", example, "--actor", "tester"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out, err := execute(t, "", "--home", home, "supplier", "profile", "list", "--format", "json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var list struct {
+		Schema   string `json:"schema"`
+		Profiles []struct {
+			Name    string `json:"name"`
+			Version int    `json:"version"`
+		} `json:"profiles"`
+	}
+	if err := json.Unmarshal([]byte(out), &list); err != nil || list.Schema != vendorProfileSchema || len(list.Profiles) != 1 || list.Profiles[0].Version != 2 {
+		t.Fatalf("list: %s (%v)", out, err)
+	}
+	name := list.Profiles[0].Name
+	tests := []struct {
+		args    []string
+		want    string
+		wantErr bool
+	}{
+		{[]string{"supplier", "profile", "show", strings.ToUpper(name), "--format", "json"}, `"schema": "assay.vendor/v1"`, false},
+		{[]string{"supplier", "profile", "show", name}, "name: " + name, false},
+		{[]string{"supplier", "assess", "--stored", name, "--format", "json"}, `"schema": "assay.supplier-assessment/v1"`, false},
+		{[]string{"supplier", "profile", "show", "No Such Vendor"}, "", true},
+		{[]string{"supplier", "assess", "--stored", name, example}, "", true},
+		{[]string{"audit", "verify"}, "verified", false},
+	}
+	for _, tt := range tests {
+		out, err := execute(t, "", append([]string{"--home", home}, tt.args...)...)
+		if (err != nil) != tt.wantErr || !strings.Contains(out, tt.want) {
+			t.Errorf("%v: err %v, output %.300s; want error %v and %q", tt.args, err, out, tt.wantErr, tt.want)
+		}
+	}
+}

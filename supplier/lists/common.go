@@ -284,3 +284,23 @@ func streamXML(name string, data []byte, on func(dec *xml.Decoder, se xml.StartE
 		}
 	}
 }
+
+// entryElement is an XML element type that converts to an entry.
+type entryElement interface{ entry() (Entry, bool) }
+
+// appendElement decodes the element se into a new T and appends its entry
+// (when it has one) to entries, failing past the entry limit.
+func appendElement[T any, PT interface {
+	*T
+	entryElement
+}](dec *xml.Decoder, se xml.StartElement, entries *[]Entry, lim Limits) error {
+	v := PT(new(T))
+	if err := dec.DecodeElement(v, &se); err != nil {
+		return fmt.Errorf("%s: %w", se.Name.Local, err)
+	}
+	if e, ok := v.entry(); ok {
+		*entries = append(*entries, e)
+		return lim.checkCount(len(*entries))
+	}
+	return nil
+}

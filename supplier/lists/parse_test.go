@@ -1,6 +1,8 @@
 package lists
 
 import (
+	"os"
+	"path/filepath"
 	"slices"
 	"testing"
 )
@@ -104,6 +106,13 @@ func TestCountryCode(t *testing.T) {
 func FuzzParsers(f *testing.F) {
 	for _, s := range []string{fixtureSDN, fixtureDPL, fixtureUN, fixtureFCC, "a,b\n\"x", "<entity id=\"1\"><names>", "\x1f\x8b", "PK\x03\x04"} {
 		f.Add([]byte(s))
+	}
+	for _, p := range []string{"restricted/eu-fsf/xmlFullSanctionsList_1_1.xml", "restricted/uk-fcdo/UK-Sanctions-List.xml", "restricted/us-ofac/SDN_ADVANCED.XML"} {
+		b, err := os.ReadFile(filepath.Join(fixtureMirror, filepath.FromSlash(p)))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		lim := Limits{MaxEntries: 1000, MaxUnpackedBytes: 1 << 20}

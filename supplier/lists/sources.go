@@ -21,13 +21,21 @@ type Source struct {
 	Title     string
 	Publisher string
 	Files     []SourceFile
-	parse     parseFunc
+	// MirrorOptional lists may be absent from a mirror (the shared
+	// supplierdata mirror has no copy of them): a mirror without their
+	// files skips them instead of failing. From the official URLs they are
+	// always required.
+	MirrorOptional bool
+	parse          parseFunc
 }
 
 const (
 	ofacExports = "https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/"
 	osDatasets  = "https://raw.githubusercontent.com/opensanctions/opensanctions/main/datasets/"
 	curated     = "restricted/opensanctions-curated/"
+	// euFSF is the EU Financial Sanctions Files full list, XML 1.1, with
+	// the public token the FSF page publishes.
+	euFSF = "https://webgate.ec.europa.eu/fsd/fsf/public/files/xmlFullSanctionsList_1_1/content?token=dG9rZW4tMjAxNw"
 )
 
 // Sources returns every supported list, in screening-output order.
@@ -56,6 +64,10 @@ func Sources() []Source {
 				{Name: "CONS_ENHANCED.ZIP", URL: ofacExports + "CONS_ENHANCED.ZIP", MirrorPath: "restricted/us-ofac/non-sdn-consolidated/CONS_ENHANCED.ZIP"},
 			},
 			parse: parseOFACEnhanced("CONS_ENHANCED.ZIP"),
+		},
+		{ID: "us-ofac-sdn-advanced", Title: "OFAC SDN list, Advanced XML", Publisher: "US Treasury OFAC", MirrorOptional: true,
+			Files: []SourceFile{{Name: "SDN_ADVANCED.XML", URL: ofacExports + "SDN_ADVANCED.XML", MirrorPath: "restricted/us-ofac/SDN_ADVANCED.XML"}},
+			parse: parseOFACAdvanced("SDN_ADVANCED.XML"),
 		},
 		{ID: "us-trade-csl", Title: "US Consolidated Screening List (trade.gov), incl. BIS Entity List", Publisher: "US ITA / Commerce, State, Treasury",
 			Files: []SourceFile{
@@ -88,6 +100,14 @@ func Sources() []Source {
 		specialLeg("us-ndaa-154", "NDAA FY2024 §154 battery procurement ban", "section_154.csv", "us_special_leg_section_154.csv"),
 		specialLeg("us-ndaa-1286", "NDAA FY2019 §1286 foreign institutions of concern", "section_1286.csv", "us_special_leg_section_1286.csv"),
 		specialLeg("us-state-inksna", "State Department INKSNA nonproliferation sanctions", "inksna.csv", "us_special_leg_inksna.csv"),
+		{ID: "eu-fsf", Title: "EU consolidated financial sanctions list (FSF)", Publisher: "European Commission (FPI)", MirrorOptional: true,
+			Files: []SourceFile{{Name: "eu-fsf.xml", URL: euFSF, MirrorPath: "restricted/eu-fsf/xmlFullSanctionsList_1_1.xml"}},
+			parse: parseEU,
+		},
+		{ID: "uk-sanctions", Title: "UK Sanctions List (FCDO)", Publisher: "UK Foreign, Commonwealth and Development Office", MirrorOptional: true,
+			Files: []SourceFile{{Name: "UK-Sanctions-List.xml", URL: "https://sanctionslist.fcdo.gov.uk/docs/UK-Sanctions-List.xml", MirrorPath: "restricted/uk-fcdo/UK-Sanctions-List.xml"}},
+			parse: parseUK,
+		},
 		{ID: "us-bis-mieu", Title: "BIS Military-Intelligence End Users (EAR §744.22)", Publisher: "US Commerce BIS (curated by OpenSanctions)",
 			Files: []SourceFile{{Name: "mieu.csv", URL: osDatasets + "us/bis_mieu/mieu.csv", MirrorPath: curated + "us_bis_mieu.csv"}},
 			parse: parseMIEU,

@@ -72,6 +72,10 @@ func Update(ctx context.Context, dir string, opt Options) (*Snapshot, error) {
 	var errs []error
 	for i, r := range results {
 		id := srcs[i].ID
+		if r.skipped {
+			opt.Logger.Info("supplier list not in the mirror; skipped", "list", id)
+			continue
+		}
 		if r.err != nil {
 			errs = append(errs, r.err)
 			st := &ListState{ID: id, Title: srcs[i].Title}
@@ -112,7 +116,9 @@ type listResult struct {
 	state     *ListState
 	entries   []Entry
 	unchanged bool
-	err       error
+	// skipped is set for a MirrorOptional list the mirror does not have.
+	skipped bool
+	err     error
 }
 
 // importList fetches and (when changed) parses one list.
@@ -127,6 +133,9 @@ func importList(ctx context.Context, f *fetcher, src Source, prev *Snapshot) lis
 		got, err := f.fetch(ctx, sf, pf)
 		if errors.Is(err, errNotFound) && sf.Optional {
 			continue
+		}
+		if errors.Is(err, errNotFound) && src.MirrorOptional && f.mirror != "" {
+			return listResult{skipped: true}
 		}
 		if err != nil {
 			return listResult{err: fmt.Errorf("%s: %w", src.ID, err)}

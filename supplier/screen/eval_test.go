@@ -1,6 +1,7 @@
 package screen
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"slices"
@@ -252,8 +253,9 @@ func TestEvaluation(t *testing.T) {
 			t.Logf("  %-11s %4d/%4d", k, v[0], v[1])
 		}
 	}
-	if m := measure(outs, DefaultReview); m.recall() < 0.95 || m.precision() < 0.95 {
-		t.Errorf("at the review threshold recall %.3f precision %.3f, want both >= 0.95", m.recall(), m.precision())
+	// The target of issue 6: recall >= 98 % at precision >= 95 %.
+	if m := measure(outs, DefaultReview); m.recall() < 0.98 || m.precision() < 0.95 {
+		t.Errorf("at the review threshold recall %.3f precision %.3f, want recall >= 0.98 at precision >= 0.95", m.recall(), m.precision())
 	}
 }
 
@@ -375,4 +377,34 @@ func toCyrillic(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// TestWriteEvalBatch writes a batch file for `assay supplier screen
+// --batch` (bench/supplier-screen.sh) when ASSAY_SCREEN_BATCH_OUT names
+// the output: ASSAY_SCREEN_BATCH_N (default 5,000) queries spread evenly
+// over the labelled set, as JSON lines {"query": ...}.
+func TestWriteEvalBatch(t *testing.T) {
+	out := os.Getenv("ASSAY_SCREEN_BATCH_OUT")
+	if out == "" {
+		t.Skip("set ASSAY_SCREEN_BATCH_OUT to write a batch file from the labelled set")
+	}
+	n := 5000
+	if v := os.Getenv("ASSAY_SCREEN_BATCH_N"); v != "" {
+		if _, err := fmt.Sscan(v, &n); err != nil || n <= 0 {
+			t.Fatalf("ASSAY_SCREEN_BATCH_N=%q: want a positive number", v)
+		}
+	}
+	es := buildEvalSet(sharedSnapshot(t), 8)
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	for i := range n {
+		lq := es.queries[i*len(es.queries)/n]
+		if err := enc.Encode(Query{Name: lq.q.Name, Country: lq.q.Country}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.WriteFile(out, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("wrote %d queries of %d to %s", n, len(es.queries), out)
 }

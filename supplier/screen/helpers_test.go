@@ -2,6 +2,8 @@ package screen
 
 import (
 	"context"
+	"fmt"
+	"os"
 	"sync"
 	"testing"
 
@@ -11,8 +13,25 @@ import (
 
 var shared struct {
 	once sync.Once
+	// dir is the data directory the lists are imported into; TestMain
+	// creates it and removes it when every test has run.
+	dir  string
 	snap *lists.Snapshot
 	err  error
+}
+
+// TestMain creates the shared import directory and removes it afterwards
+// (os.MkdirTemp directories are not removed by the testing package).
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "assay-screen-test-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	shared.dir = dir
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
 }
 
 // sharedSnapshot imports every list from the shared mirror once per test
@@ -22,12 +41,7 @@ func sharedSnapshot(t testing.TB) *lists.Snapshot {
 	dir := mirrortest.SupplierDir(t)
 	url := mirrortest.Serve(t, dir)
 	shared.once.Do(func() {
-		home, err := tempDir()
-		if err != nil {
-			shared.err = err
-			return
-		}
-		shared.snap, shared.err = lists.Update(context.Background(), home, lists.Options{Mirror: url})
+		shared.snap, shared.err = lists.Update(context.Background(), shared.dir, lists.Options{Mirror: url})
 	})
 	if shared.err != nil {
 		t.Fatal(shared.err)

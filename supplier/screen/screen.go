@@ -9,6 +9,7 @@ package screen
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strings"
@@ -163,29 +164,39 @@ type indexedName struct {
 // for concurrent use.
 type Screener struct {
 	opt      Options
+	stamp    string
 	entries  []lists.Entry
 	listInfo map[string]*lists.ListState
 	names    []indexedName
 	grams    map[uint64][]int32
-	tokens   map[string][]int32
-	ids      map[string][]int32
-	df       map[string]int
-	maxIDF   float64
-	pool     sync.Pool
+	// tokens maps a folded token to the names holding it (each name once,
+	// so the length of a posting list is the token's document frequency).
+	tokens map[string][]int32
+	ids    map[string][]int32
+	maxIDF float64
+	pool   sync.Pool
 	// skel maps token skeletons to names, built on the first query in
 	// Arabic script.
 	skelOnce sync.Once
 	skel     map[string][]int32
 }
 
-// New builds a Screener over every name-screenable entry of snap.
-func New(snap *lists.Snapshot, opt Options) *Screener {
-	s := &Screener{opt: opt.withDefaults(), listInfo: snap.Lists, grams: map[uint64][]int32{}, tokens: map[string][]int32{}, ids: map[string][]int32{}, df: map[string]int{}}
+// newScreener returns a Screener over the name-screenable entries of snap
+// with an empty index.
+func newScreener(snap *lists.Snapshot, opt Options) *Screener {
+	s := &Screener{opt: opt.withDefaults(), stamp: SnapshotStamp(snap), listInfo: snap.Lists}
 	for _, e := range snap.All() {
 		if e.Type != lists.TypeCategory {
 			s.entries = append(s.entries, e)
 		}
 	}
+	return s
+}
+
+// New builds a Screener over every name-screenable entry of snap.
+func New(snap *lists.Snapshot, opt Options) *Screener {
+	s := newScreener(snap, opt)
+	s.grams, s.tokens, s.ids = map[uint64][]int32{}, map[string][]int32{}, map[string][]int32{}
 	for i, e := range s.entries {
 		s.addName(int32(i), e.Name, false)
 		for _, a := range e.Aliases {
@@ -197,17 +208,7 @@ func New(snap *lists.Snapshot, opt Options) *Screener {
 			}
 		}
 	}
-	n := float64(len(s.names) + 1)
-	s.maxIDF = math.Log(n)
-	for i := range s.names {
-		nm := &s.names[i]
-		nm.weights = make([]float64, len(nm.norm.Keys))
-		for j, t := range nm.norm.Keys {
-			nm.weights[j] = s.idf(t)
-			nm.total += nm.weights[j]
-		}
-	}
-	s.pool.New = func() any { return &scratch{counts: make([]uint16, len(s.names)), sums: make([]float32, len(s.names))} }
+	s.finish()
 	return s
 }
 
@@ -220,7 +221,6 @@ func (s *Screener) addName(entry int32, text string, alias bool) {
 	seen := map[string]bool{}
 	for _, t := range nm.Keys {
 		if !seen[t] {
-			s.df[t]++
 			s.tokens[t] = append(s.tokens[t], idx)
 			seen[t] = true
 		}
@@ -234,7 +234,7 @@ func (s *Screener) addName(entry int32, text string, alias bool) {
 
 // idf is the inverse document frequency weight of a token, at least 0.5.
 func (s *Screener) idf(t string) float64 {
-	df := s.df[t]
+	df := len(s.tokens[t])
 	if df == 0 {
 		return s.maxIDF
 	}
@@ -297,12 +297,17 @@ func (s *Screener) Screen(q Query) (*Result, error) {
 	best := map[int32]Match{}
 	if len(qn.Tokens) > 0 {
 		qc := qn.Compact()
+		from := map[int32]int32{} // entry -> name index of its best match
 		for _, c := range s.candidates(qn) {
 			m, ok := s.score(qn, qc, c.name, res.Country)
-			if ok && m.Score >= s.opt.Review {
-				if prev, seen := best[s.names[c.name].entry]; !seen || m.Score > prev.Score {
-					best[s.names[c.name].entry] = m
-				}
+			if !ok || m.Score < s.opt.Review {
+				continue
+			}
+			// Of equal scores the first-indexed name wins, whatever order
+			// the candidates came in.
+			ei := s.names[c.name].entry
+			if prev, seen := best[ei]; !seen || m.Score > prev.Score || (m.Score == prev.Score && c.name < from[ei]) {
+				best[ei], from[ei] = m, c.name
 			}
 		}
 	}
@@ -316,7 +321,10 @@ func (s *Screener) Screen(q Query) (*Result, error) {
 		}
 	}
 	seen := map[string]bool{}
-	for _, m := range best {
+	// Visit entries in index order so that, of two entries with the same
+	// list and ID, the same one is reported every time.
+	for _, ei := range slices.Sorted(maps.Keys(best)) {
+		m := best[ei]
 		if k := m.List + "\x00" + m.EntryID; !seen[k] {
 			seen[k] = true
 			res.Matches = append(res.Matches, m)
@@ -408,15 +416,18 @@ type topK struct {
 }
 
 func (t *topK) add(c candidate) {
-	if len(t.top) == t.k && c.dice <= t.top[t.k-1].dice {
-		return
-	}
-	i, _ := slices.BinarySearchFunc(t.top, c, func(o, c candidate) int {
+	// Descending dice, then ascending name index: a total order, so the
+	// result does not depend on the order candidates are added in.
+	order := func(o, c candidate) int {
 		if r := cmp.Compare(c.dice, o.dice); r != 0 {
 			return r
 		}
 		return cmp.Compare(o.name, c.name)
-	})
+	}
+	if len(t.top) == t.k && order(t.top[t.k-1], c) <= 0 {
+		return
+	}
+	i, _ := slices.BinarySearchFunc(t.top, c, order)
 	t.top = slices.Insert(t.top, i, c)
 	if len(t.top) > t.k {
 		t.top = t.top[:t.k]
@@ -431,7 +442,12 @@ func (s *Screener) gramCandidates(q Normalized, k int) []candidate {
 	// Trigrams shared by many names ("^co", "ion") cost the most and
 	// discriminate the least: use the rare ones, or at least the rarest
 	// third of the query's trigrams.
-	slices.SortFunc(qg, func(a, b uint64) int { return cmp.Compare(len(s.grams[a]), len(s.grams[b])) })
+	slices.SortFunc(qg, func(a, b uint64) int {
+		if c := cmp.Compare(len(s.grams[a]), len(s.grams[b])); c != 0 {
+			return c
+		}
+		return cmp.Compare(a, b) // a total order: the kept trigrams must not vary between runs
+	})
 	limit := max(300, len(s.names)/200)
 	keep := 0
 	for keep < len(qg) && len(s.grams[qg[keep]]) <= limit {

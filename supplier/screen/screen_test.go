@@ -2,11 +2,8 @@ package screen
 
 import (
 	"encoding/json"
-	"os"
 	"testing"
 )
-
-func tempDir() (string, error) { return os.MkdirTemp("", "assay-screen-test-") }
 
 func TestScreenRealLists(t *testing.T) {
 	s := New(sharedSnapshot(t), Options{})

@@ -11,9 +11,13 @@ package match
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"runtime"
 	"slices"
 	"sort"
+	"strings"
+	"sync"
 
 	"github.com/assayhq/assay/advisory"
 	"github.com/assayhq/assay/vulndb"
@@ -70,17 +74,28 @@ type DB interface {
 
 // Matcher matches components against an advisory database. It caches
 // query results (inventories list the same package many times, and many
-// packages share advisories), so it is not safe for concurrent use.
+// packages share advisories). It is safe for concurrent use.
 type Matcher struct {
 	db         DB
 	ecosystems map[string]bool // ecosystems the database has data for
 	hasCPE     bool            // the database holds NVD CPE configurations
-	affecting  map[[2]string][]compiledAdvisory
-	vulns      map[string]*vulndb.Brief
 	// CPEForPURL also CPE-matches components that have package-manager
 	// coverage (off by default: CPE matching of language packages is
 	// notoriously imprecise).
 	CPEForPURL bool
+	// Workers bounds how many packages MatchAll matches at once; zero
+	// means min(GOMAXPROCS, 4).
+	Workers int
+
+	mu        sync.Mutex // guards the caches
+	affecting map[[2]string][]compiledAdvisory
+	vulns     map[string]*vuln
+}
+
+// vuln is a cached alias group, as looked up by one of its IDs.
+type vuln struct {
+	*vulndb.Brief
+	aliases []string // the group's IDs other than the one looked up; shared by its findings
 }
 
 // New returns a Matcher over db; ecosystems lists the ecosystems the
@@ -89,12 +104,90 @@ type Matcher struct {
 // instead of silently producing no findings.
 func New(db DB, ecosystems []string, hasCPE bool) *Matcher {
 	m := &Matcher{db: db, ecosystems: map[string]bool{}, hasCPE: hasCPE,
-		affecting: map[[2]string][]compiledAdvisory{}, vulns: map[string]*vulndb.Brief{}}
+		affecting: map[[2]string][]compiledAdvisory{}, vulns: map[string]*vuln{}}
 	for _, e := range ecosystems {
 		m.ecosystems[e] = true
 	}
 	return m
 }
+
+// Result is the outcome of matching one package.
+type Result struct {
+	Findings []Finding
+	Coverage Coverage
+}
+
+// MatchAll matches every package; the i-th result is pkgs[i]'s, exactly
+// what Match returns for it. Packages with the same ecosystem and name
+// are matched one after another by the same worker, so each package name
+// is looked up once while it is needed; up to Workers packages are
+// matched at once.
+func (m *Matcher) MatchAll(ctx context.Context, pkgs []Package) ([]Result, error) {
+	out := make([]Result, len(pkgs))
+	order := make([]int, len(pkgs))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int {
+		pa, pb := &pkgs[a], &pkgs[b]
+		if c := strings.Compare(pa.Ecosystem, pb.Ecosystem); c != 0 {
+			return c
+		}
+		return strings.Compare(pa.Name, pb.Name)
+	})
+	// Batches of about batchSize packages, never splitting a name.
+	const batchSize = 64
+	var batches [][]int
+	for lo := 0; lo < len(order); {
+		hi := min(lo+batchSize, len(order))
+		for hi < len(order) && samePackage(&pkgs[order[hi-1]], &pkgs[order[hi]]) {
+			hi++
+		}
+		batches = append(batches, order[lo:hi])
+		lo = hi
+	}
+	workers := m.Workers
+	if workers <= 0 {
+		workers = min(runtime.GOMAXPROCS(0), 4)
+	}
+	workers = max(1, min(workers, len(batches)))
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	next := make(chan []int)
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for batch := range next {
+				for _, i := range batch {
+					fs, cov, err := m.Match(ctx, pkgs[i])
+					if err != nil {
+						errs[w] = err
+						cancel()
+						return
+					}
+					out[i] = Result{fs, cov}
+				}
+			}
+		})
+	}
+feed:
+	for _, b := range batches {
+		select {
+		case next <- b:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(next)
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return out, ctx.Err()
+}
+
+func samePackage(a, b *Package) bool { return a.Ecosystem == b.Ecosystem && a.Name == b.Name }
 
 // Match returns the findings for one component, ordered by ID, and
 // whether it could be assessed.
@@ -149,21 +242,24 @@ type hit struct {
 // matchPackage queries by package name, and by source package name for
 // distribution packages.
 func (m *Matcher) matchPackage(ctx context.Context, p Package) ([]hit, error) {
-	type query struct{ name, version string }
-	queries := []query{{p.Name, p.Version}}
+	type nameQuery struct {
+		name string
+		v    *query
+	}
+	queries := []nameQuery{{p.Name, &query{ecosystem: p.Ecosystem, raw: p.Version}}}
 	if p.SourceName != "" && p.SourceName != p.Name {
 		v := p.SourceVersion
 		if v == "" {
 			v = p.Version
 		}
-		queries = append(queries, query{p.SourceName, v})
+		queries = append(queries, nameQuery{p.SourceName, &query{ecosystem: p.Ecosystem, raw: v}})
 	}
 	ident := p.PURL
 	if ident == "" {
 		ident = p.Ecosystem + "/" + p.Name
 	}
 	var hits []hit
-	seen := map[string]bool{}
+	var seen map[string]bool
 	for _, q := range queries {
 		pas, err := m.cachedAffecting(ctx, p.Ecosystem, q.name)
 		if err != nil {
@@ -174,18 +270,21 @@ func (m *Matcher) matchPackage(ctx context.Context, p Package) ([]hit, error) {
 				continue
 			}
 			for _, e := range pa.entries {
-				if !platformApplies(e.af, p) {
+				if !platformsApply(e.platforms, p) {
 					continue
 				}
-				rule, ok := e.affects(p.Ecosystem, q.version)
+				rule, ok := e.affects(q.v)
 				if !ok {
 					continue
 				}
+				if seen == nil {
+					seen = map[string]bool{}
+				}
 				seen[pa.ID] = true
 				if q.name != p.Name {
-					rule = fmt.Sprintf("source package %s %s: %s", q.name, q.version, rule)
+					rule = fmt.Sprintf("source package %s %s: %s", q.name, q.v.raw, rule)
 				}
-				hits = append(hits, hit{id: pa.ID, evidence: Evidence{By: "purl", Identifier: ident, Advisory: pa.ID, Rule: rule}, fixed: fixedVersions(e.af)})
+				hits = append(hits, hit{id: pa.ID, evidence: Evidence{By: "purl", Identifier: ident, Advisory: pa.ID, Rule: rule}, fixed: e.fixed})
 				break
 			}
 		}
@@ -198,8 +297,14 @@ func (m *Matcher) matchPackage(ctx context.Context, p Package) ([]hit, error) {
 // binary built for p's platform. Entries without platform limits, and
 // components whose platform is unknown, always apply.
 func platformApplies(af advisory.Affected, p Package) bool {
-	if p.GOOS == "" || len(af.EcosystemSpecific) == 0 || advisory.BaseEcosystem(af.Package.Ecosystem) != "Go" {
-		return true
+	return platformsApply(platformsOf(af), p)
+}
+
+// platformsOf returns the platform limits of a Go advisory entry, nil
+// when it has none (or they do not decode).
+func platformsOf(af advisory.Affected) []platform {
+	if len(af.EcosystemSpecific) == 0 || advisory.BaseEcosystem(af.Package.Ecosystem) != "Go" {
+		return nil
 	}
 	var es struct {
 		Imports []struct {
@@ -207,12 +312,23 @@ func platformApplies(af advisory.Affected, p Package) bool {
 			GOARCH []string `json:"goarch"`
 		} `json:"imports"`
 	}
-	if json.Unmarshal(af.EcosystemSpecific, &es) != nil || len(es.Imports) == 0 {
+	if json.Unmarshal(af.EcosystemSpecific, &es) != nil {
+		return nil
+	}
+	var out []platform
+	for _, imp := range es.Imports {
+		out = append(out, platform{imp.GOOS, imp.GOARCH})
+	}
+	return out
+}
+
+func platformsApply(ps []platform, p Package) bool {
+	if p.GOOS == "" || len(ps) == 0 {
 		return true
 	}
-	for _, imp := range es.Imports {
-		if (len(imp.GOOS) == 0 || slices.Contains(imp.GOOS, p.GOOS)) &&
-			(len(imp.GOARCH) == 0 || p.GOARCH == "" || slices.Contains(imp.GOARCH, p.GOARCH)) {
+	for _, pl := range ps {
+		if (len(pl.goos) == 0 || slices.Contains(pl.goos, p.GOOS)) &&
+			(len(pl.goarch) == 0 || p.GOARCH == "" || slices.Contains(pl.goarch, p.GOARCH)) {
 			return true
 		}
 	}
@@ -234,6 +350,9 @@ func fixedVersions(af advisory.Affected) []string {
 // group merges hits of one alias group into one finding each and enriches
 // it with severity, KEV and EPSS.
 func (m *Matcher) group(ctx context.Context, p Package, hits []hit) ([]Finding, error) {
+	if len(hits) == 0 {
+		return nil, nil
+	}
 	byKey := map[string]*Finding{}
 	var keys []string
 	for _, h := range hits {
@@ -244,17 +363,12 @@ func (m *Matcher) group(ctx context.Context, p Package, hits []hit) ([]Finding, 
 		if f, ok := byKey[v.Key]; ok {
 			for _, x := range h.fixed {
 				if !slices.Contains(f.Fixed, x) {
-					f.Fixed = append(f.Fixed, x)
+					f.Fixed = append(f.Fixed, x) // h.fixed is clipped: this copies
 				}
 			}
 			continue
 		}
-		f := &Finding{ID: h.id, Package: p, Severity: v.Severity, Fixed: h.fixed, Match: h.evidence}
-		for _, id := range v.IDs {
-			if id != h.id {
-				f.Aliases = append(f.Aliases, id)
-			}
-		}
+		f := &Finding{ID: h.id, Package: p, Severity: v.Severity, Fixed: slices.Clip(h.fixed), Match: h.evidence, Aliases: v.aliases}
 		f.Summary, f.Upstream = v.Summary[h.id], v.Upstream[h.id]
 		if len(v.KEV) > 0 {
 			f.KEV = v.KEV[0]
@@ -287,14 +401,17 @@ type compiledAdvisory struct {
 
 func (m *Matcher) cachedAffecting(ctx context.Context, eco, name string) ([]compiledAdvisory, error) {
 	k := [2]string{eco, name}
-	if cas, ok := m.affecting[k]; ok {
+	m.mu.Lock()
+	cas, ok := m.affecting[k]
+	m.mu.Unlock()
+	if ok {
 		return cas, nil
 	}
 	pas, err := m.db.Affecting(ctx, eco, name)
 	if err != nil {
 		return nil, err
 	}
-	cas := make([]compiledAdvisory, 0, len(pas))
+	cas = make([]compiledAdvisory, 0, len(pas))
 	for _, pa := range pas {
 		ca := compiledAdvisory{PackageAdvisory: pa}
 		if !pa.Withdrawn {
@@ -304,6 +421,8 @@ func (m *Matcher) cachedAffecting(ctx context.Context, eco, name string) ([]comp
 		}
 		cas = append(cas, ca)
 	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
 	if len(m.affecting) >= maxCachedPackages {
 		clear(m.affecting)
 	}
@@ -312,14 +431,25 @@ func (m *Matcher) cachedAffecting(ctx context.Context, eco, name string) ([]comp
 }
 
 // lookup returns an alias group with enrichment, once per advisory ID.
-func (m *Matcher) lookup(ctx context.Context, id string) (*vulndb.Brief, error) {
-	if v, ok := m.vulns[id]; ok {
+func (m *Matcher) lookup(ctx context.Context, id string) (*vuln, error) {
+	m.mu.Lock()
+	v, ok := m.vulns[id]
+	m.mu.Unlock()
+	if ok {
 		return v, nil
 	}
-	v, err := m.db.Brief(ctx, id)
+	b, err := m.db.Brief(ctx, id)
 	if err != nil {
 		return nil, err
 	}
+	v = &vuln{Brief: b}
+	for _, a := range b.IDs {
+		if a != id {
+			v.aliases = append(v.aliases, a)
+		}
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
 	m.vulns[id] = v
 	return v, nil
 }

@@ -118,17 +118,32 @@ type Result struct {
 }
 
 // MatchAll matches every package; the i-th result is pkgs[i]'s, exactly
-// what Match returns for it. Packages with the same ecosystem and name
-// are matched one after another by the same worker, so each package name
-// is looked up once while it is needed; up to Workers packages are
-// matched at once.
+// what Match returns for it (see MatchEach).
 func (m *Matcher) MatchAll(ctx context.Context, pkgs []Package) ([]Result, error) {
 	out := make([]Result, len(pkgs))
-	order := make([]int, len(pkgs))
-	for i := range order {
-		order[i] = i
+	err := m.MatchEach(ctx, pkgs, func(i int, fs []Finding, cov Coverage) error {
+		out[i] = Result{fs, cov}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	slices.SortStableFunc(order, func(a, b int) int {
+	return out, nil
+}
+
+// MatchEach matches every package and calls fn with the index of the
+// package and what Match returns for it, once per package, in no
+// particular order and from several goroutines at once (up to Workers);
+// an error from fn stops the matching. Packages with the same ecosystem
+// and name are matched one after another by the same worker, which
+// looks the name up once and keeps it only while it is needed, so memory
+// does not grow with the number of distinct packages.
+func (m *Matcher) MatchEach(ctx context.Context, pkgs []Package, fn func(i int, fs []Finding, cov Coverage) error) error {
+	order := make([]int32, len(pkgs))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortStableFunc(order, func(a, b int32) int {
 		pa, pb := &pkgs[a], &pkgs[b]
 		if c := strings.Compare(pa.Ecosystem, pb.Ecosystem); c != 0 {
 			return c
@@ -137,7 +152,7 @@ func (m *Matcher) MatchAll(ctx context.Context, pkgs []Package) ([]Result, error
 	})
 	// Batches of about batchSize packages, never splitting a name.
 	const batchSize = 64
-	var batches [][]int
+	var batches [][]int32
 	for lo := 0; lo < len(order); {
 		hi := min(lo+batchSize, len(order))
 		for hi < len(order) && samePackage(&pkgs[order[hi-1]], &pkgs[order[hi]]) {
@@ -153,20 +168,23 @@ func (m *Matcher) MatchAll(ctx context.Context, pkgs []Package) ([]Result, error
 	workers = max(1, min(workers, len(batches)))
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	next := make(chan []int)
+	next := make(chan []int32)
 	errs := make([]error, workers)
 	var wg sync.WaitGroup
 	for w := range workers {
 		wg.Go(func() {
+			last := &lastPackage{}
 			for batch := range next {
 				for _, i := range batch {
-					fs, cov, err := m.Match(ctx, pkgs[i])
+					fs, cov, err := m.match(ctx, pkgs[i], last)
+					if err == nil {
+						err = fn(int(i), fs, cov)
+					}
 					if err != nil {
 						errs[w] = err
 						cancel()
 						return
 					}
-					out[i] = Result{fs, cov}
 				}
 			}
 		})
@@ -182,9 +200,16 @@ feed:
 	close(next)
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
-		return nil, err
+		return err
 	}
-	return out, ctx.Err()
+	return ctx.Err()
+}
+
+// lastPackage is one MatchEach worker's most recent package lookup.
+type lastPackage struct {
+	key [2]string
+	cas []compiledAdvisory
+	ok  bool
 }
 
 func samePackage(a, b *Package) bool { return a.Ecosystem == b.Ecosystem && a.Name == b.Name }
@@ -192,13 +217,19 @@ func samePackage(a, b *Package) bool { return a.Ecosystem == b.Ecosystem && a.Na
 // Match returns the findings for one component, ordered by ID, and
 // whether it could be assessed.
 func (m *Matcher) Match(ctx context.Context, p Package) ([]Finding, Coverage, error) {
+	return m.match(ctx, p, nil)
+}
+
+// match is Match; last, when not nil, holds the worker's previous lookup
+// of a package by its own name, used instead of the shared cache.
+func (m *Matcher) match(ctx context.Context, p Package, last *lastPackage) ([]Finding, Coverage, error) {
 	cov := m.coverage(p)
 	if !cov.Assessed {
 		return nil, cov, nil
 	}
 	var hits []hit
 	if m.ecosystems[p.Ecosystem] && p.Version != "" {
-		h, err := m.matchPackage(ctx, p)
+		h, err := m.matchPackage(ctx, p, last)
 		if err != nil {
 			return nil, cov, err
 		}
@@ -241,7 +272,7 @@ type hit struct {
 
 // matchPackage queries by package name, and by source package name for
 // distribution packages.
-func (m *Matcher) matchPackage(ctx context.Context, p Package) ([]hit, error) {
+func (m *Matcher) matchPackage(ctx context.Context, p Package, last *lastPackage) ([]hit, error) {
 	type nameQuery struct {
 		name string
 		v    *query
@@ -261,7 +292,19 @@ func (m *Matcher) matchPackage(ctx context.Context, p Package) ([]hit, error) {
 	var hits []hit
 	var seen map[string]bool
 	for _, q := range queries {
-		pas, err := m.cachedAffecting(ctx, p.Ecosystem, q.name)
+		var pas []compiledAdvisory
+		var err error
+		if k := [2]string{p.Ecosystem, q.name}; last != nil && q.name == p.Name {
+			if !last.ok || last.key != k {
+				*last = lastPackage{}
+				if last.cas, err = m.compiledAffecting(ctx, p.Ecosystem, q.name); err == nil {
+					last.key, last.ok = k, true
+				}
+			}
+			pas = last.cas
+		} else {
+			pas, err = m.cachedAffecting(ctx, p.Ecosystem, q.name)
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -407,11 +450,27 @@ func (m *Matcher) cachedAffecting(ctx context.Context, eco, name string) ([]comp
 	if ok {
 		return cas, nil
 	}
+	cas, err := m.compiledAffecting(ctx, eco, name)
+	if err != nil {
+		return nil, err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if len(m.affecting) >= maxCachedPackages {
+		clear(m.affecting)
+	}
+	m.affecting[k] = cas
+	return cas, nil
+}
+
+// compiledAffecting queries the advisories naming a package and compiles
+// their entries.
+func (m *Matcher) compiledAffecting(ctx context.Context, eco, name string) ([]compiledAdvisory, error) {
 	pas, err := m.db.Affecting(ctx, eco, name)
 	if err != nil {
 		return nil, err
 	}
-	cas = make([]compiledAdvisory, 0, len(pas))
+	cas := make([]compiledAdvisory, 0, len(pas))
 	for _, pa := range pas {
 		ca := compiledAdvisory{PackageAdvisory: pa}
 		if !pa.Withdrawn {
@@ -421,12 +480,6 @@ func (m *Matcher) cachedAffecting(ctx context.Context, eco, name string) ([]comp
 		}
 		cas = append(cas, ca)
 	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if len(m.affecting) >= maxCachedPackages {
-		clear(m.affecting)
-	}
-	m.affecting[k] = cas
 	return cas, nil
 }
 

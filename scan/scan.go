@@ -181,7 +181,9 @@ func (s *Scanner) Inventory(ctx context.Context, inv *inventory.Inventory) (Targ
 }
 
 // inventory matches the components of one inventory and appends their
-// findings to *out.
+// findings to *out. Each component's findings are converted as soon as
+// they are matched (in the matching workers), so the matcher's findings
+// never pile up.
 func (s *Scanner) inventory(ctx context.Context, inv *inventory.Inventory, out *[]Finding) (Target, error) {
 	t := Target{Path: inv.Target, Kind: string(inv.Kind), Format: inv.Format, Components: len(inv.Components), Unassessed: slices.Clone(inv.Unassessed)}
 	if t.Unassessed == nil {
@@ -191,30 +193,40 @@ func (s *Scanner) inventory(ctx context.Context, inv *inventory.Inventory, out *
 	for i, c := range inv.Components {
 		pkgs[i] = toPackage(c)
 	}
-	results, err := s.matcher.MatchAll(ctx, pkgs)
+	found := make([][]Finding, len(pkgs))
+	covs := make([]match.Coverage, len(pkgs))
+	err := s.matcher.MatchEach(ctx, pkgs, func(i int, fs []match.Finding, cov match.Coverage) error {
+		covs[i] = cov
+		if len(fs) == 0 {
+			return nil
+		}
+		c := &inv.Components[i]
+		comp := toComponent(c) // shared by the component's findings
+		conv := make([]Finding, len(fs))
+		for j, f := range fs {
+			conv[j] = toFinding(f, comp, inv.Target)
+		}
+		found[i] = conv
+		return nil
+	})
 	if err != nil {
 		return t, err
 	}
+	pkgs = nil
 	n := 0
-	for _, r := range results {
-		n += len(r.Findings)
-	}
-	*out = slices.Grow(*out, n)
-	for i, c := range inv.Components {
-		r := results[i]
-		if !r.Coverage.Assessed {
-			t.Unassessed = append(t.Unassessed, inventory.Unassessed{Path: componentPath(c), Reason: fmt.Sprintf("component %s: %s", componentName(c), r.Coverage.Reason)})
+	for i, cov := range covs {
+		if !cov.Assessed {
+			c := &inv.Components[i]
+			t.Unassessed = append(t.Unassessed, inventory.Unassessed{Path: componentPath(*c), Reason: fmt.Sprintf("component %s: %s", componentName(*c), cov.Reason)})
 			continue
 		}
 		t.Assessed++
-		if len(r.Findings) == 0 {
-			continue
-		}
-		comp := toComponent(c) // shared by the component's findings
-		for _, f := range r.Findings {
-			*out = append(*out, toFinding(f, comp, inv.Target))
-		}
-		results[i] = match.Result{} // let the matcher's findings go
+		n += len(found[i])
+	}
+	*out = slices.Grow(*out, n)
+	for i, fs := range found {
+		*out = append(*out, fs...)
+		found[i] = nil // the copy is all that is needed now
 	}
 	return t, nil
 }
@@ -244,7 +256,7 @@ func componentPath(c inventory.Component) string {
 	return componentName(c)
 }
 
-func toComponent(c inventory.Component) Component {
+func toComponent(c *inventory.Component) Component {
 	out := Component{Name: c.Name, Version: c.Version, Ecosystem: c.Ecosystem, PURL: c.PURL, CPEs: c.CPEs}
 	if len(c.Locations) > 0 {
 		out.Locations = make([]string, len(c.Locations))

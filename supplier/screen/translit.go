@@ -3,8 +3,6 @@ package screen
 import (
 	"strings"
 	"unicode"
-
-	"github.com/mozillazg/go-pinyin"
 )
 
 // cyrillic maps Russian, Ukrainian, Belarusian and Bulgarian letters to
@@ -43,9 +41,6 @@ var latinSpecial = map[rune]string{
 // hanSuffixes are Chinese legal-form endings, removed before pinyin
 // conversion so that the remaining characters pair into words cleanly.
 var hanSuffixes = []string{"股份有限公司", "有限责任公司", "有限公司", "集团公司", "集团", "公司"}
-
-// pinyinArgs converts Hanzi to toneless pinyin and drops what has none.
-var pinyinArgs = pinyin.Args{Style: pinyin.Normal, Fallback: func(rune, pinyin.Args) []string { return nil }}
 
 // transliterate rewrites non-Latin scripts in s to Latin and reports
 // whether anything was transliterated. Hanzi become pinyin, paired into
@@ -107,8 +102,8 @@ func hanRun(run string) string {
 	}
 	var syl []string
 	for _, r := range run {
-		if p := pinyin.SinglePinyin(r, pinyinArgs); len(p) > 0 {
-			syl = append(syl, p[0])
+		if p := singlePinyin(r); p != "" {
+			syl = append(syl, p)
 		}
 	}
 	var words []string

@@ -11,9 +11,13 @@ package match
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"runtime"
 	"slices"
 	"sort"
+	"strings"
+	"sync"
 
 	"github.com/assayhq/assay/advisory"
 	"github.com/assayhq/assay/vulndb"
@@ -70,17 +74,28 @@ type DB interface {
 
 // Matcher matches components against an advisory database. It caches
 // query results (inventories list the same package many times, and many
-// packages share advisories), so it is not safe for concurrent use.
+// packages share advisories). It is safe for concurrent use.
 type Matcher struct {
 	db         DB
 	ecosystems map[string]bool // ecosystems the database has data for
 	hasCPE     bool            // the database holds NVD CPE configurations
-	affecting  map[[2]string][]compiledAdvisory
-	vulns      map[string]*vulndb.Brief
 	// CPEForPURL also CPE-matches components that have package-manager
 	// coverage (off by default: CPE matching of language packages is
 	// notoriously imprecise).
 	CPEForPURL bool
+	// Workers bounds how many packages MatchAll matches at once; zero
+	// means min(GOMAXPROCS, 4).
+	Workers int
+
+	mu        sync.Mutex // guards the caches
+	affecting map[[2]string][]compiledAdvisory
+	vulns     map[string]*vuln
+}
+
+// vuln is a cached alias group, as looked up by one of its IDs.
+type vuln struct {
+	*vulndb.Brief
+	aliases []string // the group's IDs other than the one looked up; shared by its findings
 }
 
 // New returns a Matcher over db; ecosystems lists the ecosystems the
@@ -89,23 +104,132 @@ type Matcher struct {
 // instead of silently producing no findings.
 func New(db DB, ecosystems []string, hasCPE bool) *Matcher {
 	m := &Matcher{db: db, ecosystems: map[string]bool{}, hasCPE: hasCPE,
-		affecting: map[[2]string][]compiledAdvisory{}, vulns: map[string]*vulndb.Brief{}}
+		affecting: map[[2]string][]compiledAdvisory{}, vulns: map[string]*vuln{}}
 	for _, e := range ecosystems {
 		m.ecosystems[e] = true
 	}
 	return m
 }
 
+// Result is the outcome of matching one package.
+type Result struct {
+	Findings []Finding
+	Coverage Coverage
+}
+
+// MatchAll matches every package; the i-th result is pkgs[i]'s, exactly
+// what Match returns for it (see MatchEach).
+func (m *Matcher) MatchAll(ctx context.Context, pkgs []Package) ([]Result, error) {
+	out := make([]Result, len(pkgs))
+	err := m.MatchEach(ctx, pkgs, func(i int, fs []Finding, cov Coverage) error {
+		out[i] = Result{fs, cov}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// MatchEach matches every package and calls fn with the index of the
+// package and what Match returns for it, once per package, in no
+// particular order and from several goroutines at once (up to Workers);
+// an error from fn stops the matching. Packages with the same ecosystem
+// and name are matched one after another by the same worker, which
+// looks the name up once and keeps it only while it is needed, so memory
+// does not grow with the number of distinct packages.
+func (m *Matcher) MatchEach(ctx context.Context, pkgs []Package, fn func(i int, fs []Finding, cov Coverage) error) error {
+	order := make([]int32, len(pkgs))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortStableFunc(order, func(a, b int32) int {
+		pa, pb := &pkgs[a], &pkgs[b]
+		if c := strings.Compare(pa.Ecosystem, pb.Ecosystem); c != 0 {
+			return c
+		}
+		return strings.Compare(pa.Name, pb.Name)
+	})
+	// Batches of about batchSize packages, never splitting a name.
+	const batchSize = 64
+	var batches [][]int32
+	for lo := 0; lo < len(order); {
+		hi := min(lo+batchSize, len(order))
+		for hi < len(order) && samePackage(&pkgs[order[hi-1]], &pkgs[order[hi]]) {
+			hi++
+		}
+		batches = append(batches, order[lo:hi])
+		lo = hi
+	}
+	workers := m.Workers
+	if workers <= 0 {
+		workers = min(runtime.GOMAXPROCS(0), 4)
+	}
+	workers = max(1, min(workers, len(batches)))
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	next := make(chan []int32)
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			last := &lastPackage{}
+			for batch := range next {
+				for _, i := range batch {
+					fs, cov, err := m.match(ctx, pkgs[i], last)
+					if err == nil {
+						err = fn(int(i), fs, cov)
+					}
+					if err != nil {
+						errs[w] = err
+						cancel()
+						return
+					}
+				}
+			}
+		})
+	}
+feed:
+	for _, b := range batches {
+		select {
+		case next <- b:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(next)
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	return ctx.Err()
+}
+
+// lastPackage is one MatchEach worker's most recent package lookup.
+type lastPackage struct {
+	key [2]string
+	cas []compiledAdvisory
+	ok  bool
+}
+
+func samePackage(a, b *Package) bool { return a.Ecosystem == b.Ecosystem && a.Name == b.Name }
+
 // Match returns the findings for one component, ordered by ID, and
 // whether it could be assessed.
 func (m *Matcher) Match(ctx context.Context, p Package) ([]Finding, Coverage, error) {
+	return m.match(ctx, p, nil)
+}
+
+// match is Match; last, when not nil, holds the worker's previous lookup
+// of a package by its own name, used instead of the shared cache.
+func (m *Matcher) match(ctx context.Context, p Package, last *lastPackage) ([]Finding, Coverage, error) {
 	cov := m.coverage(p)
 	if !cov.Assessed {
 		return nil, cov, nil
 	}
 	var hits []hit
 	if m.ecosystems[p.Ecosystem] && p.Version != "" {
-		h, err := m.matchPackage(ctx, p)
+		h, err := m.matchPackage(ctx, p, last)
 		if err != nil {
 			return nil, cov, err
 		}
@@ -148,24 +272,39 @@ type hit struct {
 
 // matchPackage queries by package name, and by source package name for
 // distribution packages.
-func (m *Matcher) matchPackage(ctx context.Context, p Package) ([]hit, error) {
-	type query struct{ name, version string }
-	queries := []query{{p.Name, p.Version}}
+func (m *Matcher) matchPackage(ctx context.Context, p Package, last *lastPackage) ([]hit, error) {
+	type nameQuery struct {
+		name string
+		v    *query
+	}
+	queries := []nameQuery{{p.Name, &query{ecosystem: p.Ecosystem, raw: p.Version}}}
 	if p.SourceName != "" && p.SourceName != p.Name {
 		v := p.SourceVersion
 		if v == "" {
 			v = p.Version
 		}
-		queries = append(queries, query{p.SourceName, v})
+		queries = append(queries, nameQuery{p.SourceName, &query{ecosystem: p.Ecosystem, raw: v}})
 	}
 	ident := p.PURL
 	if ident == "" {
 		ident = p.Ecosystem + "/" + p.Name
 	}
 	var hits []hit
-	seen := map[string]bool{}
+	var seen map[string]bool
 	for _, q := range queries {
-		pas, err := m.cachedAffecting(ctx, p.Ecosystem, q.name)
+		var pas []compiledAdvisory
+		var err error
+		if k := [2]string{p.Ecosystem, q.name}; last != nil && q.name == p.Name {
+			if !last.ok || last.key != k {
+				*last = lastPackage{}
+				if last.cas, err = m.compiledAffecting(ctx, p.Ecosystem, q.name); err == nil {
+					last.key, last.ok = k, true
+				}
+			}
+			pas = last.cas
+		} else {
+			pas, err = m.cachedAffecting(ctx, p.Ecosystem, q.name)
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -174,18 +313,21 @@ func (m *Matcher) matchPackage(ctx context.Context, p Package) ([]hit, error) {
 				continue
 			}
 			for _, e := range pa.entries {
-				if !platformApplies(e.af, p) {
+				if !platformsApply(e.platforms, p) {
 					continue
 				}
-				rule, ok := e.affects(p.Ecosystem, q.version)
+				rule, ok := e.affects(q.v)
 				if !ok {
 					continue
 				}
+				if seen == nil {
+					seen = map[string]bool{}
+				}
 				seen[pa.ID] = true
 				if q.name != p.Name {
-					rule = fmt.Sprintf("source package %s %s: %s", q.name, q.version, rule)
+					rule = fmt.Sprintf("source package %s %s: %s", q.name, q.v.raw, rule)
 				}
-				hits = append(hits, hit{id: pa.ID, evidence: Evidence{By: "purl", Identifier: ident, Advisory: pa.ID, Rule: rule}, fixed: fixedVersions(e.af)})
+				hits = append(hits, hit{id: pa.ID, evidence: Evidence{By: "purl", Identifier: ident, Advisory: pa.ID, Rule: rule}, fixed: e.fixed})
 				break
 			}
 		}
@@ -198,8 +340,14 @@ func (m *Matcher) matchPackage(ctx context.Context, p Package) ([]hit, error) {
 // binary built for p's platform. Entries without platform limits, and
 // components whose platform is unknown, always apply.
 func platformApplies(af advisory.Affected, p Package) bool {
-	if p.GOOS == "" || len(af.EcosystemSpecific) == 0 || advisory.BaseEcosystem(af.Package.Ecosystem) != "Go" {
-		return true
+	return platformsApply(platformsOf(af), p)
+}
+
+// platformsOf returns the platform limits of a Go advisory entry, nil
+// when it has none (or they do not decode).
+func platformsOf(af advisory.Affected) []platform {
+	if len(af.EcosystemSpecific) == 0 || advisory.BaseEcosystem(af.Package.Ecosystem) != "Go" {
+		return nil
 	}
 	var es struct {
 		Imports []struct {
@@ -207,12 +355,23 @@ func platformApplies(af advisory.Affected, p Package) bool {
 			GOARCH []string `json:"goarch"`
 		} `json:"imports"`
 	}
-	if json.Unmarshal(af.EcosystemSpecific, &es) != nil || len(es.Imports) == 0 {
+	if json.Unmarshal(af.EcosystemSpecific, &es) != nil {
+		return nil
+	}
+	var out []platform
+	for _, imp := range es.Imports {
+		out = append(out, platform{imp.GOOS, imp.GOARCH})
+	}
+	return out
+}
+
+func platformsApply(ps []platform, p Package) bool {
+	if p.GOOS == "" || len(ps) == 0 {
 		return true
 	}
-	for _, imp := range es.Imports {
-		if (len(imp.GOOS) == 0 || slices.Contains(imp.GOOS, p.GOOS)) &&
-			(len(imp.GOARCH) == 0 || p.GOARCH == "" || slices.Contains(imp.GOARCH, p.GOARCH)) {
+	for _, pl := range ps {
+		if (len(pl.goos) == 0 || slices.Contains(pl.goos, p.GOOS)) &&
+			(len(pl.goarch) == 0 || p.GOARCH == "" || slices.Contains(pl.goarch, p.GOARCH)) {
 			return true
 		}
 	}
@@ -234,6 +393,9 @@ func fixedVersions(af advisory.Affected) []string {
 // group merges hits of one alias group into one finding each and enriches
 // it with severity, KEV and EPSS.
 func (m *Matcher) group(ctx context.Context, p Package, hits []hit) ([]Finding, error) {
+	if len(hits) == 0 {
+		return nil, nil
+	}
 	byKey := map[string]*Finding{}
 	var keys []string
 	for _, h := range hits {
@@ -244,17 +406,12 @@ func (m *Matcher) group(ctx context.Context, p Package, hits []hit) ([]Finding, 
 		if f, ok := byKey[v.Key]; ok {
 			for _, x := range h.fixed {
 				if !slices.Contains(f.Fixed, x) {
-					f.Fixed = append(f.Fixed, x)
+					f.Fixed = append(f.Fixed, x) // h.fixed is clipped: this copies
 				}
 			}
 			continue
 		}
-		f := &Finding{ID: h.id, Package: p, Severity: v.Severity, Fixed: h.fixed, Match: h.evidence}
-		for _, id := range v.IDs {
-			if id != h.id {
-				f.Aliases = append(f.Aliases, id)
-			}
-		}
+		f := &Finding{ID: h.id, Package: p, Severity: v.Severity, Fixed: slices.Clip(h.fixed), Match: h.evidence, Aliases: v.aliases}
 		f.Summary, f.Upstream = v.Summary[h.id], v.Upstream[h.id]
 		if len(v.KEV) > 0 {
 			f.KEV = v.KEV[0]
@@ -287,9 +444,28 @@ type compiledAdvisory struct {
 
 func (m *Matcher) cachedAffecting(ctx context.Context, eco, name string) ([]compiledAdvisory, error) {
 	k := [2]string{eco, name}
-	if cas, ok := m.affecting[k]; ok {
+	m.mu.Lock()
+	cas, ok := m.affecting[k]
+	m.mu.Unlock()
+	if ok {
 		return cas, nil
 	}
+	cas, err := m.compiledAffecting(ctx, eco, name)
+	if err != nil {
+		return nil, err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if len(m.affecting) >= maxCachedPackages {
+		clear(m.affecting)
+	}
+	m.affecting[k] = cas
+	return cas, nil
+}
+
+// compiledAffecting queries the advisories naming a package and compiles
+// their entries.
+func (m *Matcher) compiledAffecting(ctx context.Context, eco, name string) ([]compiledAdvisory, error) {
 	pas, err := m.db.Affecting(ctx, eco, name)
 	if err != nil {
 		return nil, err
@@ -304,22 +480,29 @@ func (m *Matcher) cachedAffecting(ctx context.Context, eco, name string) ([]comp
 		}
 		cas = append(cas, ca)
 	}
-	if len(m.affecting) >= maxCachedPackages {
-		clear(m.affecting)
-	}
-	m.affecting[k] = cas
 	return cas, nil
 }
 
 // lookup returns an alias group with enrichment, once per advisory ID.
-func (m *Matcher) lookup(ctx context.Context, id string) (*vulndb.Brief, error) {
-	if v, ok := m.vulns[id]; ok {
+func (m *Matcher) lookup(ctx context.Context, id string) (*vuln, error) {
+	m.mu.Lock()
+	v, ok := m.vulns[id]
+	m.mu.Unlock()
+	if ok {
 		return v, nil
 	}
-	v, err := m.db.Brief(ctx, id)
+	b, err := m.db.Brief(ctx, id)
 	if err != nil {
 		return nil, err
 	}
+	v = &vuln{Brief: b}
+	for _, a := range b.IDs {
+		if a != id {
+			v.aliases = append(v.aliases, a)
+		}
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
 	m.vulns[id] = v
 	return v, nil
 }

@@ -2,6 +2,8 @@ package match
 
 import (
 	"context"
+	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/assayhq/assay/advisory"
@@ -167,4 +169,69 @@ func TestMatchRealData(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestMatchAll checks that matching many packages at once, in parallel
+// and grouped by name, gives each package exactly what Match gives it.
+func TestMatchAll(t *testing.T) {
+	m := newTestMatcher(t)
+	m.Workers = 3
+	ctx := context.Background()
+	var pkgs []Package
+	for _, v := range []string{"1.17.0", "1.20.4", "1.20.5", "1.21.0", "1.19.9", "1.17.0"} {
+		pkgs = append(pkgs, Package{Name: "stdlib", Version: v, Ecosystem: "Go", GOOS: "linux", GOARCH: "amd64"},
+			Package{Name: "golang.org/x/net", Version: "v0.0.0-20220524220425-1d687d428aca", Ecosystem: "Go"},
+			Package{Name: "golang.org/x/text", Version: "v0.3." + v[len(v)-1:], Ecosystem: "Go"})
+	}
+	pkgs = append(pkgs,
+		Package{Name: "ansible-doc", SourceName: "ansible", Version: "2.9.2-r0", Ecosystem: "Alpine:v3.11"},
+		Package{Name: "busybox", Version: "1.35.0", CPEs: []string{"cpe:2.3:a:busybox:busybox:1.35.0:*:*:*:*:*:*:*"}},
+		Package{Name: "left-pad", Version: "1.0.0", Ecosystem: "npm"},
+		Package{Name: "x", Ecosystem: "Go"})
+	got, err := m.MatchAll(ctx, pkgs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(pkgs) {
+		t.Fatalf("%d results for %d packages", len(got), len(pkgs))
+	}
+	fresh := newTestMatcher(t)
+	total := 0
+	for i, p := range pkgs {
+		fs, cov, err := fresh.Match(ctx, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		total += len(fs)
+		if !reflect.DeepEqual(got[i], Result{fs, cov}) {
+			t.Errorf("MatchAll[%d] (%s %s) = %+v\nMatch = %+v %+v", i, p.Name, p.Version, got[i], fs, cov)
+		}
+	}
+	if total == 0 {
+		t.Error("no findings at all: the test data is not exercising matching")
+	}
+}
+
+// TestFindingsDoNotShareFixed checks that merging the fixed versions of
+// two entries of one alias group never writes into the slice another
+// finding holds (entries' fixed lists are shared, read-only).
+func TestFindingsDoNotShareFixed(t *testing.T) {
+	m := newTestMatcher(t)
+	ctx := context.Background()
+	a, _, err := m.Match(ctx, Package{Name: "stdlib", Version: "1.17.0", Ecosystem: "Go"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := map[string][]string{}
+	for _, f := range a {
+		before[f.ID] = slices.Clone(f.Fixed)
+	}
+	if _, _, err := m.Match(ctx, Package{Name: "stdlib", Version: "1.18.0", Ecosystem: "Go"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range a {
+		if !slices.Equal(f.Fixed, before[f.ID]) {
+			t.Errorf("%s: fixed changed from %v to %v by a later match", f.ID, before[f.ID], f.Fixed)
+		}
+	}
 }

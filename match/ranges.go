@@ -1,7 +1,6 @@
 package match
 
 import (
-	"fmt"
 	"slices"
 	"sort"
 	"strings"
@@ -18,15 +17,40 @@ import (
 // or before the next "last_affected", and below any "limit". GIT ranges
 // need commit-level data and are only used through "versions".
 func Affects(af advisory.Affected, ecosystem, v string) (rule string, ok bool) {
-	return compile(af, ecosystem).affects(ecosystem, v)
+	return compile(af, ecosystem).affects(&query{ecosystem: ecosystem, raw: v})
 }
 
 // entry is an affected entry with its range events parsed and sorted
 // once, so that matching many versions of one package parses each bound
-// only once.
+// only once; the fixed versions and platform limits are worked out once
+// too.
 type entry struct {
-	af     advisory.Affected
-	ranges [][]event
+	af        advisory.Affected
+	ranges    [][]event
+	fixed     []string   // the fixed versions, in record order (shared: never appended to)
+	platforms []platform // Go ecosystem_specific.imports limits; nil when none
+}
+
+// platform is one GOOS/GOARCH limit of a Go advisory entry; empty lists
+// mean any.
+type platform struct{ goos, goarch []string }
+
+// query is a version being matched, parsed at most once however many
+// entries it is evaluated against.
+type query struct {
+	ecosystem, raw string
+	parsed         version.Version
+	state          int8 // 0 not parsed yet, 1 parsed, -1 does not parse
+}
+
+func (q *query) version() (version.Version, bool) {
+	if q.state == 0 {
+		q.state = -1
+		if v, _, err := version.Parse(q.ecosystem, q.raw); err == nil {
+			q.parsed, q.state = v, 1
+		}
+	}
+	return q.parsed, q.state == 1
 }
 
 // event is one parsed range event.
@@ -39,7 +63,7 @@ type event struct {
 }
 
 func compile(af advisory.Affected, ecosystem string) *entry {
-	e := &entry{af: af}
+	e := &entry{af: af, fixed: fixedVersions(af), platforms: platformsOf(af)}
 	for _, r := range af.Ranges {
 		if r.Type != "ECOSYSTEM" && r.Type != "SEMVER" {
 			continue
@@ -89,15 +113,16 @@ func eventLess(a, b event) bool {
 }
 
 // affects evaluates a version against the compiled entry.
-func (e *entry) affects(ecosystem, v string) (string, bool) {
-	if slices.Contains(e.af.Versions, v) || (strings.HasPrefix(ecosystem, "Go") && slices.Contains(e.af.Versions, strings.TrimPrefix(v, "v"))) {
-		return fmt.Sprintf("version %s listed as affected", v), true
+func (e *entry) affects(q *query) (string, bool) {
+	v := q.raw
+	if slices.Contains(e.af.Versions, v) || (strings.HasPrefix(q.ecosystem, "Go") && slices.Contains(e.af.Versions, strings.TrimPrefix(v, "v"))) {
+		return "version " + v + " listed as affected", true
 	}
 	if len(e.ranges) == 0 {
 		return "", false
 	}
-	parsed, _, err := version.Parse(ecosystem, v)
-	if err != nil {
+	parsed, ok := q.version()
+	if !ok {
 		return "", false
 	}
 	for _, evs := range e.ranges {
@@ -127,17 +152,17 @@ func inRange(v version.Version, events []event) (string, bool) {
 			if cmp(v, e) >= 0 {
 				affected = false
 			} else if affected {
-				return fmt.Sprintf("introduced %s, fixed %s", from, e.raw), true
+				return "introduced " + from + ", fixed " + e.raw, true
 			}
 		case "last_affected":
 			if cmp(v, e) > 0 {
 				affected = false
 			} else if affected {
-				return fmt.Sprintf("introduced %s, last_affected %s", from, e.raw), true
+				return "introduced " + from + ", last_affected " + e.raw, true
 			}
 		}
 		if i == len(events)-1 && affected {
-			return fmt.Sprintf("introduced %s, no fix", from), true
+			return "introduced " + from + ", no fix", true
 		}
 	}
 	return "", false

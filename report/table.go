@@ -30,15 +30,16 @@ func JSON(w io.Writer, res *scan.Result) error {
 	bw.Write(bytes.TrimSuffix(bytes.TrimRight(head, "\n"), []byte("\n}")))
 	bw.WriteString(",\n  ")
 	bw.WriteString("\"findings\": [")
+	var fb []byte
 	for i := range res.Findings {
-		fb, err := json.Marshal(&res.Findings[i])
-		if err != nil {
+		fb = fb[:0]
+		if i > 0 {
+			fb = append(fb, ',')
+		}
+		fb = append(fb, "\n    "...)
+		if fb, err = appendFinding(fb, &res.Findings[i]); err != nil {
 			return err
 		}
-		if i > 0 {
-			bw.WriteString(",")
-		}
-		bw.WriteString("\n    ")
 		bw.Write(fb)
 	}
 	if len(res.Findings) > 0 {

@@ -139,12 +139,11 @@ func (s *Scanner) Scan(ctx context.Context, paths []string) (*Result, error) {
 		if err != nil {
 			return nil, err
 		}
-		t, fs, err := s.Inventory(ctx, inv)
+		t, err := s.inventory(ctx, inv, &res.Findings)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", p, err)
 		}
 		res.Targets = append(res.Targets, t)
-		res.Findings = append(res.Findings, fs...)
 	}
 	s.suppress(res.Findings)
 	Sort(res.Findings)
@@ -176,27 +175,60 @@ func (s *Scanner) suppress(fs []Finding) {
 
 // Inventory matches the components of one inventory.
 func (s *Scanner) Inventory(ctx context.Context, inv *inventory.Inventory) (Target, []Finding, error) {
+	var out []Finding
+	t, err := s.inventory(ctx, inv, &out)
+	return t, out, err
+}
+
+// inventory matches the components of one inventory and appends their
+// findings to *out. Each component's findings are converted as soon as
+// they are matched (in the matching workers), so the matcher's findings
+// never pile up.
+func (s *Scanner) inventory(ctx context.Context, inv *inventory.Inventory, out *[]Finding) (Target, error) {
 	t := Target{Path: inv.Target, Kind: string(inv.Kind), Format: inv.Format, Components: len(inv.Components), Unassessed: slices.Clone(inv.Unassessed)}
 	if t.Unassessed == nil {
 		t.Unassessed = []inventory.Unassessed{}
 	}
-	var out []Finding
-	for _, c := range inv.Components {
-		pkg := toPackage(c)
-		fs, cov, err := s.matcher.Match(ctx, pkg)
-		if err != nil {
-			return t, nil, err
+	pkgs := make([]match.Package, len(inv.Components))
+	for i, c := range inv.Components {
+		pkgs[i] = toPackage(c)
+	}
+	found := make([][]Finding, len(pkgs))
+	covs := make([]match.Coverage, len(pkgs))
+	err := s.matcher.MatchEach(ctx, pkgs, func(i int, fs []match.Finding, cov match.Coverage) error {
+		covs[i] = cov
+		if len(fs) == 0 {
+			return nil
 		}
+		c := &inv.Components[i]
+		comp := toComponent(c) // shared by the component's findings
+		conv := make([]Finding, len(fs))
+		for j, f := range fs {
+			conv[j] = toFinding(f, comp, inv.Target)
+		}
+		found[i] = conv
+		return nil
+	})
+	if err != nil {
+		return t, err
+	}
+	pkgs = nil
+	n := 0
+	for i, cov := range covs {
 		if !cov.Assessed {
-			t.Unassessed = append(t.Unassessed, inventory.Unassessed{Path: componentPath(c), Reason: fmt.Sprintf("component %s: %s", componentName(c), cov.Reason)})
+			c := &inv.Components[i]
+			t.Unassessed = append(t.Unassessed, inventory.Unassessed{Path: componentPath(*c), Reason: fmt.Sprintf("component %s: %s", componentName(*c), cov.Reason)})
 			continue
 		}
 		t.Assessed++
-		for _, f := range fs {
-			out = append(out, toFinding(f, c, inv.Target))
-		}
+		n += len(found[i])
 	}
-	return t, out, nil
+	*out = slices.Grow(*out, n)
+	for i, fs := range found {
+		*out = append(*out, fs...)
+		found[i] = nil // the copy is all that is needed now
+	}
+	return t, nil
 }
 
 func toPackage(c inventory.Component) match.Package {
@@ -224,10 +256,21 @@ func componentPath(c inventory.Component) string {
 	return componentName(c)
 }
 
-func toFinding(f match.Finding, c inventory.Component, target string) Finding {
+func toComponent(c *inventory.Component) Component {
+	out := Component{Name: c.Name, Version: c.Version, Ecosystem: c.Ecosystem, PURL: c.PURL, CPEs: c.CPEs}
+	if len(c.Locations) > 0 {
+		out.Locations = make([]string, len(c.Locations))
+		for i, l := range c.Locations {
+			out.Locations[i] = l.Path
+		}
+	}
+	return out
+}
+
+func toFinding(f match.Finding, comp Component, target string) Finding {
 	out := Finding{
 		ID: f.ID, Aliases: f.Aliases, Summary: f.Summary, Target: target,
-		Component: Component{Name: c.Name, Version: c.Version, Ecosystem: c.Ecosystem, PURL: c.PURL, CPEs: c.CPEs},
+		Component: comp,
 		Severity:  Severity{Level: "unknown"},
 		KEV:       f.KEV, EPSS: f.EPSS, Fixed: f.Fixed, Match: f.Match, Upstream: f.Upstream,
 	}
@@ -236,9 +279,6 @@ func toFinding(f match.Finding, c inventory.Component, target string) Finding {
 	}
 	if out.Fixed == nil {
 		out.Fixed = []string{}
-	}
-	for _, l := range c.Locations {
-		out.Component.Locations = append(out.Component.Locations, l.Path)
 	}
 	if f.Severity != nil {
 		out.Severity = Severity{Level: f.Severity.Level, Score: f.Severity.Base, Vector: f.Severity.Vector, Source: f.Severity.Source}
@@ -251,26 +291,58 @@ func toFinding(f match.Finding, c inventory.Component, target string) Finding {
 
 // Sort orders findings the way reviewers triage: known exploited (KEV)
 // first, then by EPSS probability × CVSS score, then by CVSS score, ID and
-// component.
+// component. The sort is stable. It sorts small keys and then moves each
+// finding once, rather than swapping whole findings while sorting.
 func Sort(fs []Finding) {
-	slices.SortStableFunc(fs, func(a, b Finding) int {
-		if (a.KEV != nil) != (b.KEV != nil) {
-			if a.KEV != nil {
+	type key struct {
+		kev         bool
+		risk, score float64
+		i           int
+	}
+	keys := make([]key, len(fs))
+	for i := range fs {
+		keys[i] = key{fs[i].KEV != nil, risk(fs[i]), fs[i].Severity.Score, i}
+	}
+	slices.SortFunc(keys, func(a, b key) int {
+		if a.kev != b.kev {
+			if a.kev {
 				return -1
 			}
 			return 1
 		}
-		if c := cmp.Compare(risk(b), risk(a)); c != 0 {
+		if c := cmp.Compare(b.risk, a.risk); c != 0 {
 			return c
 		}
-		if c := cmp.Compare(b.Severity.Score, a.Severity.Score); c != 0 {
+		if c := cmp.Compare(b.score, a.score); c != 0 {
 			return c
 		}
-		if c := cmp.Compare(a.ID, b.ID); c != 0 {
+		fa, fb := &fs[a.i], &fs[b.i]
+		if c := cmp.Compare(fa.ID, fb.ID); c != 0 {
 			return c
 		}
-		return cmp.Compare(a.Component.Name, b.Component.Name)
+		if c := cmp.Compare(fa.Component.Name, fb.Component.Name); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.i, b.i) // stable
 	})
+	// Apply the permutation in place: position p receives fs[keys[p].i].
+	for p := range keys {
+		if keys[p].i < 0 {
+			continue
+		}
+		hold := fs[p]
+		q := p
+		for {
+			src := keys[q].i
+			keys[q].i = -1
+			if src == p {
+				fs[q] = hold
+				break
+			}
+			fs[q] = fs[src]
+			q = src
+		}
+	}
 }
 
 func risk(f Finding) float64 {

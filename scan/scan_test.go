@@ -1,9 +1,13 @@
 package scan
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
+	"fmt"
+	"math/rand/v2"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -152,6 +156,51 @@ func TestSuppression(t *testing.T) {
 	for _, h := range hits {
 		if h.ID == "GO-2023-1988" || h.ID == "GO-2022-1059" {
 			t.Errorf("suppressed finding %s counted by --fail-on", h.ID)
+		}
+	}
+}
+
+// TestSortIsStable checks Sort against a plain stable sort with the same
+// order on findings with many ties, so that moving findings through a
+// permutation neither loses nor reorders any.
+func TestSortIsStable(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	fs := make([]Finding, 2000)
+	for i := range fs {
+		f := Finding{ID: fmt.Sprintf("ID-%d", rng.IntN(30)), Target: fmt.Sprint(i),
+			Component: Component{Name: fmt.Sprintf("c%d", rng.IntN(3))},
+			Severity:  Severity{Score: float64(rng.IntN(4))}}
+		if rng.IntN(10) == 0 {
+			f.KEV = &vulndb.KEVEntry{}
+		}
+		if rng.IntN(3) == 0 {
+			f.EPSS = &vulndb.EPSSScore{Score: float64(rng.IntN(3)) / 2}
+		}
+		fs[i] = f
+	}
+	want := slices.Clone(fs)
+	slices.SortStableFunc(want, func(a, b Finding) int {
+		if (a.KEV != nil) != (b.KEV != nil) {
+			if a.KEV != nil {
+				return -1
+			}
+			return 1
+		}
+		if c := cmp.Compare(risk(b), risk(a)); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(b.Severity.Score, a.Severity.Score); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.ID, b.ID); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.Component.Name, b.Component.Name)
+	})
+	Sort(fs)
+	for i := range fs {
+		if fs[i].Target != want[i].Target {
+			t.Fatalf("position %d: finding %s, want %s", i, fs[i].Target, want[i].Target)
 		}
 	}
 }

@@ -37,6 +37,7 @@ type DB struct {
 	affecting *sql.Stmt
 	get       *sql.Stmt
 	brief     *sql.Stmt
+	briefs    *sql.Stmt // the whole alias group's brief rows, KEV and EPSS in one query
 	group     *sql.Stmt
 	members   *sql.Stmt
 	kev       *sql.Stmt
@@ -58,7 +59,11 @@ func openSnapshot(ctx context.Context, path, name string) (*DB, error) {
 	if _, err := os.Stat(path); err != nil {
 		return nil, fmt.Errorf("open snapshot %s: %w", name, err)
 	}
-	sdb, err := sql.Open("sqlite", "file:"+filepath.ToSlash(path)+"?mode=ro&immutable=1&_pragma=query_only(1)&_pragma=mmap_size(1073741824)")
+	// No mmap: every page a connection maps counts toward the process's
+	// resident memory (once per connection), which for a large scan is
+	// hundreds of MiB; reading through SQLite's bounded page cache costs
+	// about the same time here.
+	sdb, err := sql.Open("sqlite", "file:"+filepath.ToSlash(path)+"?mode=ro&immutable=1&_pragma=query_only(1)&_pragma=mmap_size(0)")
 	if err != nil {
 		return nil, fmt.Errorf("open snapshot %s: %w", name, err)
 	}
@@ -78,13 +83,30 @@ func (db *DB) init(ctx context.Context) error {
 	if v != schemaVersion {
 		return fmt.Errorf("snapshot schema %s, this assay reads %s: run 'assay db update'", v, schemaVersion)
 	}
+	// Snapshots built before advisories_brief existed lack the index;
+	// they are read through the table instead.
+	indexed := true
+	if err := db.sql.QueryRowContext(ctx, `SELECT 1 FROM sqlite_schema WHERE type = 'index' AND name = 'advisories_brief'`).Scan(new(int)); err != nil {
+		if !errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("read schema: %w", err)
+		}
+		indexed = false
+	}
+	briefIndex := ""
+	if indexed {
+		briefIndex = " INDEXED BY advisories_brief"
+	}
 	stmts := []struct {
 		dst   **sql.Stmt
 		query string
 	}{
 		{&db.affecting, `SELECT id, data, withdrawn FROM affected WHERE ecosystem = ? AND name = ?`},
 		{&db.get, `SELECT data FROM advisories WHERE id = ?`},
-		{&db.brief, `SELECT summary, upstream, scores FROM advisories WHERE id = ?`},
+		{&db.brief, `SELECT summary, upstream, scores FROM advisories` + briefIndex + ` WHERE id = ?`},
+		{&db.briefs, `SELECT g.key, g.member, a.summary, a.upstream, a.scores, k.data, e.score, e.percentile
+			FROM groups g LEFT JOIN advisories a` + briefIndex + ` ON a.id = g.member
+			LEFT JOIN kev k ON k.cve = g.member LEFT JOIN epss e ON e.cve = g.member
+			WHERE g.key = (SELECT key FROM groups WHERE member = ?)`},
 		{&db.group, `SELECT key FROM groups WHERE member = ?`},
 		{&db.members, `SELECT member FROM groups WHERE key = ?`},
 		{&db.kev, `SELECT data FROM kev WHERE cve = ?`},
@@ -196,6 +218,10 @@ func (db *DB) KEV(ctx context.Context, cve string) (*KEVEntry, error) {
 	if err != nil {
 		return nil, fmt.Errorf("KEV %s: %w", cve, err)
 	}
+	return decodeKEV(cve, data)
+}
+
+func decodeKEV(cve string, data []byte) (*KEVEntry, error) {
 	var e KEVEntry
 	if err := json.Unmarshal(data, &e); err != nil {
 		return nil, fmt.Errorf("KEV %s: decode: %w", cve, err)

@@ -22,6 +22,9 @@ CREATE TABLE advisories (
 ) WITHOUT ROWID;
 -- advisories_withdrawn makes COUNT(*) read a small index, not every record.
 CREATE INDEX advisories_withdrawn ON advisories(withdrawn);
+-- advisories_brief covers the columns a finding needs (DB.Brief), so
+-- matching reads a small index instead of the records' pages.
+CREATE INDEX advisories_brief ON advisories(id, summary, upstream, scores);
 CREATE TABLE advisory_sources (source TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (source, id)) WITHOUT ROWID;
 CREATE INDEX advisory_sources_id ON advisory_sources(id);
 CREATE TABLE affected (

@@ -16,6 +16,10 @@ import (
 // -ldflags "-X main.version=…".
 var version = "dev"
 
+// profileStop holds the functions that finish the profiles a pprof build
+// writes (see pprof.go); empty otherwise.
+var profileStop []func()
+
 // Exit codes shared by every command.
 const (
 	exitOK     = 0 // success
@@ -27,6 +31,9 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, os.Args[1:])
 	stop()
+	for _, f := range profileStop {
+		f()
+	}
 	os.Exit(code)
 }
 

@@ -245,6 +245,7 @@ func (b bytesReaderAt) ReadAt(p []byte, off int64) (int, error) {
 func (id *identifier) assemble(pkgs []inventory.Component) []inventory.Component {
 	var out []inventory.Component
 	bySig := map[string]int{} // name@version -> index in out
+	found := id.foundIn()
 	for _, f := range id.res.Files {
 		if !f.Mode.IsRegular() || f.Size == 0 || f.Size > id.opts.MaxFileSize {
 			continue
@@ -260,6 +261,9 @@ func (id *identifier) assemble(pkgs []inventory.Component) []inventory.Component
 		loc := location(f)
 		owner, owned := id.owned[f.Path]
 		for _, m := range a.matches {
+			if unpackedElsewhere(found[m.sig.name+"@"+m.version], f) {
+				continue
+			}
 			ev := fmt.Sprintf("%s %q at %#x", kindOf(m), m.evidence, m.offset)
 			if owned {
 				addEvidence(&pkgs[owner], fmt.Sprintf("%s in %s (%s %s)", ev, f.InnerPath, m.sig.name, m.version))
@@ -306,6 +310,38 @@ func (id *identifier) assemble(pkgs []inventory.Component) []inventory.Component
 			cmp.Compare(a.Version, b.Version), cmp.Compare(firstPath(a), firstPath(b)))
 	})
 	return out
+}
+
+// foundIn maps each signature hit (name@version) to the Result.FS paths
+// of the files holding it.
+func (id *identifier) foundIn() map[string][]string {
+	out := map[string][]string{}
+	for _, f := range id.res.Files {
+		if !f.Mode.IsRegular() {
+			continue
+		}
+		if a := id.analysisOf(f); a != nil {
+			for _, m := range a.matches {
+				k := m.sig.name + "@" + m.version
+				out[k] = append(out[k], f.Path)
+			}
+		}
+	}
+	return out
+}
+
+// unpackedElsewhere reports whether one of paths lies in what was unpacked
+// from f (f.Path + ".extracted/"): a hit in a container file (a ramdisk
+// cpio, a firmware blob) is then the same software as the hit in the
+// extracted file, and only the extracted file is reported.
+func unpackedElsewhere(paths []string, f *firmware.File) bool {
+	prefix := f.Path + ".extracted/"
+	for _, p := range paths {
+		if strings.HasPrefix(p, prefix) {
+			return true
+		}
+	}
+	return false
 }
 
 func firstPath(c inventory.Component) string {

@@ -26,6 +26,11 @@ type signature struct {
 	re      *regexp.Regexp
 	bare    *regexp.Regexp
 	lookbak string // optional literal just before the anchor to include in the evidence
+	// requires lists literals of which the file must hold at least one:
+	// proof that the code itself is in the file, not only a banner
+	// compiled in from headers (wpa_supplicant logs the OpenSSL version
+	// it was built against).
+	requires []string
 }
 
 const (
@@ -52,6 +57,11 @@ func (s signature) withBare(bare string) signature {
 	return s
 }
 
+func (s signature) requiring(lits ...string) signature {
+	s.requires = lits
+	return s
+}
+
 func (s signature) withLookback(lit string) signature {
 	s.lookbak = lit
 	return s
@@ -63,7 +73,8 @@ func (s signature) withLookback(lit string) signature {
 func signatures() []signature {
 	return []signature{
 		sig("busybox", "application", "", "BusyBox v", `BusyBox v`+ver+`[\x00 .(-]`, "a:busybox:busybox"),
-		sig("openssl", "library", "openssl", "OpenSSL ", `OpenSSL (\d\.\d{1,2}\.\d{1,2}[a-z]{0,2})(?:-[A-Za-z0-9.]+)? {1,2}\d{1,2} [A-Z][a-z]{2} \d{4}`, "a:openssl:openssl"),
+		sig("openssl", "library", "openssl", "OpenSSL ", `OpenSSL (\d\.\d{1,2}\.\d{1,2}[a-z]{0,2})(?:-[A-Za-z0-9.]+)? {1,2}\d{1,2} [A-Z][a-z]{2} \d{4}`, "a:openssl:openssl").
+			requiring("crypto/evp/", "ssl/statem/", "ssl/s3_", " part of OpenSSL "),
 		sig("libressl", "library", "", "LibreSSL ", `LibreSSL (\d\.\d{1,2}\.\d{1,2})[\x00 ]`, "a:openbsd:libressl"),
 		sig("wolfssl", "library", "", "wolfSSL ", `wolfSSL (\d\.\d{1,2}\.\d{1,2})[\x00 ]`, "a:wolfssl:wolfssl"),
 		sig("mbedtls", "library", "", "mbed TLS ", `mbed TLS (\d\.\d{1,2}\.\d{1,2})\x00`, "a:arm:mbed_tls"),
@@ -82,7 +93,7 @@ func signatures() []signature {
 		sig("sqlite", "library", "sqlite", "sqlite_source_id\x00", `sqlite_source_id\x00`, "a:sqlite:sqlite").withBare(`(3\.\d{1,2}\.\d{1,2}(?:\.\d{1,2})?)`),
 		sig("glibc", "library", "", "GNU C Library ", `GNU C Library (?:\([^)\x00]{0,80}\) )?(?:stable |development )?release version (\d\.\d{1,2}(?:\.\d{1,2})?)[\x00 ,.\n]`, "a:gnu:glibc"),
 		sig("musl", "library", "", "musl libc (", `musl libc \(`, "a:musl-libc:musl").withBare(`(\d\.\d\.\d{1,2})`),
-		sig("linux", "operating-system", "linux-kernel", "Linux version ", `Linux version (\d\.\d{1,2}(?:\.\d{1,3})?)[^\s\x00]{0,64} \(`, "o:linux:linux_kernel"),
+		sig("linux", "operating-system", "linux-kernel", "Linux version ", `Linux version (\d\.\d{1,2}(?:\.\d{1,3})?)[^\s\x00]{0,64} \([^)\x00]{1,100}\)`, "o:linux:linux_kernel"),
 		sig("u-boot", "firmware", "", "U-Boot ", `U-Boot (\d{4}\.\d\d(?:\.\d{1,2})?|1\.\d\.\d{1,2})(?:-[\w.+~-]{0,64})? \(`, "a:denx:u-boot"),
 		sig("miniupnpd", "application", "", "MiniUPnPd/", `MiniUPnPd/(\d\.\d{1,2}(?:\.\d{1,2})?)[\x00 \r\n]`, "a:miniupnp_project:miniupnpd"),
 		sig("miniupnpd", "application", "", "miniupnpd ", `miniupnpd (\d\.\d{1,2}(?:\.\d{1,2})?) [A-Z][a-z]{2} [ \d]\d \d{4}`, "a:miniupnp_project:miniupnpd"),
@@ -133,6 +144,9 @@ func (s *scanner) scan(data []byte) []match {
 	seen := map[string]bool{}
 	for i := range s.sigs {
 		sg := &s.sigs[i]
+		if !sg.present(data) {
+			continue
+		}
 		for pos, hits := 0, 0; pos < len(data) && hits < maxHitsPerAnchor; hits++ {
 			j := bytes.Index(data[pos:], []byte(sg.anchor))
 			if j < 0 {
@@ -162,6 +176,19 @@ func (s *scanner) scan(data []byte) []match {
 		return strings.Compare(a.sig.name, b.sig.name)
 	})
 	return out
+}
+
+// present reports whether data holds one of the literals sg requires.
+func (sg *signature) present(data []byte) bool {
+	if len(sg.requires) == 0 {
+		return true
+	}
+	for _, r := range sg.requires {
+		if bytes.Contains(data, []byte(r)) {
+			return true
+		}
+	}
+	return false
 }
 
 // at applies the signature at data[at:], where its anchor was found.

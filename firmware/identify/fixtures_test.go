@@ -8,6 +8,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"hash/crc32"
+	"log/slog"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -336,7 +337,7 @@ func TestDpkgAndGo(t *testing.T) {
 	}
 }
 
-func identifyBytes(t *testing.T, img []byte, opts Options) ([]inventory.Component, []inventory.Unassessed) {
+func unpackBytes(t testing.TB, img []byte) *firmware.Result {
 	t.Helper()
 	p := filepath.Join(t.TempDir(), "image.bin")
 	if err := os.WriteFile(p, img, 0o644); err != nil {
@@ -347,7 +348,14 @@ func identifyBytes(t *testing.T, img []byte, opts Options) ([]inventory.Componen
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { res.Close() })
-	comps, unassessed, err := Identify(context.Background(), res, opts)
+	return res
+}
+
+func discard() *slog.Logger { return slog.New(slog.DiscardHandler) }
+
+func identifyBytes(t *testing.T, img []byte, opts Options) ([]inventory.Component, []inventory.Unassessed) {
+	t.Helper()
+	comps, unassessed, err := Identify(context.Background(), unpackBytes(t, img), opts)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -80,7 +80,9 @@ func file(p string, body any) node {
 	panic(fmt.Sprintf("file %s: body %T", p, body))
 }
 
-func tarGz(t *testing.T, tree []node) []byte {
+func tarGz(t *testing.T, tree []node) []byte { return tarGzB(t, tree) }
+
+func tarGzB(t testing.TB, tree []node) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	zw := gzip.NewWriter(&buf)
@@ -343,6 +345,12 @@ func unpackBytes(t testing.TB, img []byte) *firmware.Result {
 	if err := os.WriteFile(p, img, 0o644); err != nil {
 		t.Fatal(err)
 	}
+	return unpackFile(t, p)
+}
+
+// unpackFile unpacks the image at p, removed at the end of the test.
+func unpackFile(t testing.TB, p string) *firmware.Result {
+	t.Helper()
 	res, err := firmware.Unpack(context.Background(), p, firmware.Limits{})
 	if err != nil {
 		t.Fatal(err)

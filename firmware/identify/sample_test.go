@@ -3,6 +3,8 @@ package identify
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"math/rand/v2"
 	"os"
 	"slices"
 	"strings"
@@ -36,12 +38,7 @@ func TestPublicSample(t *testing.T) {
 	if len(key.Components) == 0 {
 		t.Fatal("answer key lists no components")
 	}
-	res, err := firmware.Unpack(context.Background(), img, firmware.Limits{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Close()
-	comps, unassessed, err := Identify(context.Background(), res, Options{Now: time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)})
+	comps, unassessed, err := Identify(context.Background(), unpackFile(t, img), Options{Now: time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,4 +79,44 @@ func findAt(comps []inventory.Component, name, p string) *inventory.Component {
 		}
 	}
 	return nil
+}
+
+// BenchmarkSample identifies the components of the unpacked public sample.
+func BenchmarkSample(b *testing.B) {
+	img, _ := firmwaretest.Sample(b)
+	benchIdentify(b, unpackFile(b, img))
+}
+
+// BenchmarkDistinct100MB identifies ~100 MB of distinct binaries (200
+// files of 512 KiB, each with a few version strings) in a tar.gz.
+func BenchmarkDistinct100MB(b *testing.B) {
+	var tree []node
+	r := rand.New(rand.NewPCG(7, 7))
+	banners := []string{"BusyBox v1.36.1 (2023-01-01)", "OpenSSL 3.0.13 30 Jan 2024", "crypto/evp/e.c", "nginx/1.24.0", "deflate 1.3 Copyright"}
+	for i := range 200 {
+		body := make([]byte, 512<<10)
+		for j := range body {
+			body[j] = byte(r.Uint32())
+		}
+		copy(body[r.IntN(len(body)-64):], "\x00"+banners[i%len(banners)]+"\x00")
+		tree = append(tree, file(fmt.Sprintf("usr/lib/lib%03d.so", i), body))
+	}
+	img := tarGzB(b, tree)
+	benchIdentify(b, unpackBytes(b, img))
+}
+
+func benchIdentify(b *testing.B, res *firmware.Result) {
+	var size int64
+	for _, f := range res.Files {
+		if f.Mode.IsRegular() {
+			size += f.Size
+		}
+	}
+	b.SetBytes(size)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, _, err := Identify(context.Background(), res, Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

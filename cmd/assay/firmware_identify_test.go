@@ -3,7 +3,6 @@ package main
 import (
 	"archive/tar"
 	"bytes"
-	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -29,7 +28,7 @@ func TestFirmwareIdentify(t *testing.T) {
 		cmd.SetArgs([]string{"--home", t.TempDir(), "firmware", "identify", img, "--format", format})
 		cmd.SetOut(&stdout)
 		cmd.SetErr(&stderr)
-		if err := cmd.ExecuteContext(context.Background()); err != nil {
+		if err := cmd.ExecuteContext(t.Context()); err != nil {
 			t.Fatal(err)
 		}
 		if !strings.Contains(stderr.String(), "no end-of-life data") {
@@ -62,7 +61,7 @@ func TestFirmwareIdentify(t *testing.T) {
 			t.Errorf("component: %+v", c)
 		}
 	}
-	if code := run(context.Background(), []string{"firmware", "identify", img, "--format", "xml"}); code != exitError {
+	if code := run(t.Context(), []string{"firmware", "identify", img, "--format", "xml"}); code != exitError {
 		t.Errorf("--format xml: exit %d, want %d", code, exitError)
 	}
 }

@@ -144,9 +144,7 @@ func (s *scanner) scan(data []byte) []match {
 	seen := map[string]bool{}
 	for i := range s.sigs {
 		sg := &s.sigs[i]
-		if !sg.present(data) {
-			continue
-		}
+		checked := false
 		for pos, hits := 0, 0; pos < len(data) && hits < maxHitsPerAnchor; hits++ {
 			j := bytes.Index(data[pos:], []byte(sg.anchor))
 			if j < 0 {
@@ -157,6 +155,12 @@ func (s *scanner) scan(data []byte) []match {
 			m, ok := sg.at(data, at)
 			if !ok {
 				continue
+			}
+			if !checked {
+				if !sg.present(data) {
+					break
+				}
+				checked = true
 			}
 			key := m.sig.name + "@" + m.version
 			if seen[key] {

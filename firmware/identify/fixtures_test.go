@@ -203,7 +203,7 @@ func openwrtTree() []node {
 		file("usr/bin/mkimage", fakeELF(emMIPS, false, 12, "U-Boot mkimage %s", "2023.01")),
 		file("usr/share/doc/README", "This package needs OpenSSL 1.1.1 or later and nginx/ to run.\n"),
 		file("usr/sbin/wpa_supplicant", fakeELF(emMIPS, false, 13, "wpa_supplicant v2.9", "OpenSSL 1.1.1k  25 Mar 2021", "OpenSSL build=%s run=%s")),
-		file("usr/sbin/dropbear", fakeELF(emMIPS, false, 14, "SSH-2.0-dropbear_2020.81")),
+		file("usr/sbin/dropbear", fakeELF(emMIPS, true, 14, "SSH-2.0-dropbear_2020.81")),
 	}
 }
 
@@ -217,7 +217,7 @@ func alpineTree() []node {
 		file("bin/busybox", fakeELF(emARM, false, 22, "BusyBox v1.36.1 (2023-06-02 00:42:02 UTC)")),
 		file("usr/sbin/nginx", fakeELF(emARM, false, 23, "nginx version: nginx/1.18.0", "Server: nginx/1.18.0")),
 		file("boot/u-boot.bin", append([]byte{0x13, 0, 0, 0xea}, fakeELF(emARM, false, 24, "U-Boot 2021.04-rc3-00012-gabcdef (Apr 12 2021 - 10:00:00 +0000)")[4:]...)),
-		file("usr/bin/gdbserver", fakeELF(emARM, false, 25, "GNU gdbserver %s%s", "Copyright (C) 2021 Free Software Foundation, Inc.", "10.2")),
+		file("usr/bin/gdbserver", fakeELF(emX86_64, false, 25, "GNU gdbserver %s%s", "Copyright (C) 2021 Free Software Foundation, Inc.", "10.2")),
 		file("usr/sbin/smbd", fakeELF(emARM, false, 26, "SAMBA_4.13.17_PRIVATE_SAMBA", "PANIC (pid %llu): %s in 4.13.17")),
 		file("usr/sbin/xtables-legacy-multi", fakeELF(emARM, false, 27, "1.8.7", "iptables-restore", "iptables-save")),
 		file("usr/lib/libmbedtls.so.14", fakeELF(emARM, false, 28, "Mbed TLS 3.4.0")),

@@ -25,6 +25,7 @@ func TestPublicSample(t *testing.T) {
 		Components []struct {
 			Path, Name      string
 			UpstreamVersion string `json:"upstream_version"`
+			Evidence        string
 			Container       []string
 		}
 	}
@@ -56,6 +57,9 @@ func TestPublicSample(t *testing.T) {
 		}
 		if len(c.CPEs) == 0 || c.PURL == "" || c.Metadata[inventory.MetaEvidence] == "" {
 			t.Errorf("%s: cpes %v purl %q evidence %q", want.Name, c.CPEs, c.PURL, c.Metadata[inventory.MetaEvidence])
+		}
+		if !strings.Contains(c.Metadata[inventory.MetaEvidence], want.Evidence) {
+			t.Errorf("%s: evidence %q does not quote %q", want.Name, c.Metadata[inventory.MetaEvidence], want.Evidence)
 		}
 		if l := c.Locations[0]; len(l.Container)+len(want.Container) > 0 && !slices.Equal(l.Container, want.Container) {
 			t.Errorf("%s: container %v, want %v", want.Name, l.Container, want.Container)

@@ -27,6 +27,7 @@ const (
 	KindImage     Kind = "image"     // a container image (docker save, OCI)
 	KindDirectory Kind = "directory" // a directory tree or unpacked root filesystem
 	KindMixed     Kind = "mixed"     // several inputs of different kinds
+	KindFirmware  Kind = "firmware"  // a firmware image, unpacked
 )
 
 // Relationships of a component to its Parent.
@@ -122,6 +123,10 @@ type Location struct {
 	// Image is the reference (repository tag, OCI ref name or manifest
 	// digest) of the image it was found in, when the input holds images.
 	Image string `json:"image,omitempty"`
+	// Container lists the containers enclosing the innermost filesystem
+	// of a firmware image, outermost first; Path is then the path inside
+	// that filesystem, starting with "/".
+	Container []string `json:"container,omitempty"`
 }
 
 // Hash is a digest of an artifact.
@@ -142,6 +147,10 @@ const (
 	MetaReplacedBy = "replaced-by" // Go module replacement (path@version or dir)
 	MetaIndirect   = "indirect"    // "true" for indirect Go requirements
 	MetaMainModule = "main"        // "true" for a Go main module
+	MetaEOL        = "eol"         // "true" when the component's release cycle is past its end of life
+	MetaEOLDate    = "eol-date"    // end-of-life date of the cycle (YYYY-MM-DD)
+	MetaEOLCycle   = "eol-cycle"   // endoflife.date product and cycle, e.g. "openssl 1.1.1"
+	MetaEvidence   = "evidence"    // what identified the component (banner and offset, database)
 )
 
 // Add appends components found at loc to the inventory.

@@ -19,6 +19,7 @@ func newFirmwareCmd(g *globals) *cobra.Command {
 		Short: "Unpack and inspect firmware images",
 	}
 	cmd.AddCommand(newFirmwareUnpackCmd(g))
+	cmd.AddCommand(newFirmwareDetectCmd(g))
 	return cmd
 }
 

@@ -167,7 +167,7 @@ func (r *root) checkPasswd(pf *firmware.File) []Problem {
 		}
 		for _, a := range pw {
 			s, ok := shadow[a.name]
-			if a.hash != "x" || !ok || locked(s.hash) || a.uid <= 0 || slices.Contains(systemAccounts, a.name) || !hasLoginShell(a.shell) {
+			if a.hash != "x" || !ok || s.hash == "" || locked(s.hash) || a.uid <= 0 || slices.Contains(systemAccounts, a.name) || !hasLoginShell(a.shell) {
 				continue
 			}
 			sev = append(sev, SeverityLow)

@@ -118,8 +118,9 @@ func Detect(ctx context.Context, res *firmware.Result, opts Options) ([]Problem,
 			return nil, fmt.Errorf("detect: %w", err)
 		}
 		out = append(out, detectAccounts(r)...)
-		out = append(out, detectBoot(r)...)
-		out = append(out, detectPermissions(r)...)
+		started := r.trace()
+		out = append(out, detectBoot(r, started)...)
+		out = append(out, detectPermissions(r, started)...)
 	}
 	content, err := scanContent(ctx, img)
 	if err != nil {

@@ -30,9 +30,9 @@ var binDirs = []string{"/bin/", "/sbin/", "/usr/bin/", "/usr/sbin/", "/usr/libex
 
 // detectPermissions reports setuid/setgid programs and world-writable
 // files and directories outside temporary directories.
-func detectPermissions(r *root) []Problem {
+func detectPermissions(r *root, lines []startedLine) []Problem {
 	started := map[string]bool{}
-	for _, s := range r.trace() {
+	for _, s := range lines {
 		started[s.f.Path] = true
 	}
 	var out []Problem

@@ -194,9 +194,9 @@ func (r *root) sshdConfig() []finding {
 
 // detectBoot traces what the root starts and reports remote-access,
 // debug and backdoor services and console root shells.
-func detectBoot(r *root) []Problem {
+func detectBoot(r *root, started []startedLine) []Problem {
 	var fs []finding
-	for _, s := range r.trace() {
+	for _, s := range started {
 		fs = append(fs, r.classifyService(s)...)
 	}
 	return aggregate(fs)

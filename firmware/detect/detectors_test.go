@@ -185,12 +185,13 @@ func fixtures(t testing.TB) []fixture {
 			{name: "var", dir: true}, {name: "var/lib", dir: true}, {name: "var/lib/dpkg", dir: true},
 			{name: "var/lib/dpkg/status", body: "Package: foo\nHomepage: https://foo.vendorproject.org\n"},
 			{name: "usr", dir: true}, {name: "usr/bin", dir: true},
-			{name: "usr/bin/agent", mode: 0o755, body: "\x7fELF\x02\x01\x00\x00reporting to https://telemetry.vendorcloud.net/collect\x00see https://www.gnu.org/licenses/\x00go.dev/doc\x00github.com/spf13/cobra\x00v1.2.3.4\x00\x00"},
+			{name: "usr/bin/agent", mode: 0o755, body: "\x7fELF\x02\x01\x00\x00reporting to https://telemetry.vendorcloud.net/collect\x00see https://www.gnu.org/licenses/\x00go.dev/doc\x00github.com/spf13/cobra\x00v1.2.3.4\x00\x01\x02AWS_KEY=AKIAZ7VRSQ5TKD3MNE4P\x00"},
 		}, want: []want{
 			{CategoryAPISecret, "/opt/app/cloud.json", SeverityHigh, "aws"},
 			{CategoryOutboundEndpoint, "/opt/app/cloud.json", SeverityLow, "iot.vendorcloud.com"},
 			{CategoryOutboundEndpoint, "/opt/app/dns.conf", SeverityLow, "8.8.8.8"},
 			{CategoryOutboundEndpoint, "/usr/bin/agent", SeverityLow, "telemetry.vendorcloud.net"},
+			{CategoryAPISecret, "/usr/bin/agent", SeverityHigh, "aws-access-token"},
 			{CategoryInsecureCryptoConfig, "/opt/app/weak.conf", SeverityHigh, "sslv3"},
 			{CategoryInsecureCryptoConfig, "/opt/app/weak.conf", SeverityMedium, "SECLEVEL=0"},
 		}, reject: []want{

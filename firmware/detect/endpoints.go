@@ -135,15 +135,23 @@ type endpoint struct {
 // findEndpoints returns the outbound endpoints on one line or string.
 func findEndpoints(text string, binary bool) []endpoint {
 	var out []endpoint
+	hasURL := strings.Contains(text, "://")
+	minDots := 1
+	if binary {
+		minDots = 3 // only dotted quads count without a URL
+	}
+	if !hasURL && strings.Count(text, ".") < minDots {
+		return nil // cheap pre-filter: no URL, no dotted quad (binaries) or dotted name
+	}
 	lower := strings.ToLower(text)
 	if strings.Contains(lower, "xmlns") || strings.Contains(lower, "schemalocation") || strings.Contains(lower, "<!doctype") {
 		return nil
 	}
-	attribution := attributionRe.MatchString(text)
-	for _, u := range urlRe.FindAllString(text, 8) {
-		if attribution {
-			break
-		}
+	var urls []string
+	if hasURL && !attributionRe.MatchString(text) {
+		urls = urlRe.FindAllString(text, 8)
+	}
+	for _, u := range urls {
 		u = strings.TrimRight(u, ".:")
 		if h := urlHost(u); publicHost(h) {
 			out = append(out, endpoint{value: u, strong: true})
@@ -152,8 +160,9 @@ func findEndpoints(text string, binary bool) []endpoint {
 	if len(out) > 0 {
 		return out
 	}
-	ctx := netKeyRe.MatchString(text)
-	for _, m := range ipRe.FindAllStringSubmatchIndex(text, 8) {
+	ips := ipRe.FindAllStringSubmatchIndex(text, 8)
+	ctx := len(ips) > 0 && netKeyRe.MatchString(text)
+	for _, m := range ips {
 		ip := text[m[2]:m[3]]
 		if !publicIP(ip) || versionCtxRe.MatchString(text[:m[2]]) {
 			continue

@@ -50,6 +50,12 @@ func (s *secretScanner) scan(text string) []report.Finding {
 	return s.d.DetectContext(s.ctx, gldetect.Fragment{Raw: text})
 }
 
+// minSecretString is the shortest binary string searched for secrets.
+const minSecretString = 16
+
+// secretChunk is the number of binary strings scanned together.
+const secretChunk = 32
+
 // ownRules are gitleaks rules whose ground another detector covers.
 var ownRules = []string{"private-key"}
 
@@ -78,45 +84,56 @@ func detectSecrets(c *content) []Problem {
 	if c.sc == nil || c.sc.d == nil {
 		return nil
 	}
-	var text string
-	var units []str
-	if c.text {
-		text = string(c.data)
-	} else {
-		units = c.units()
-		var b strings.Builder
-		for _, u := range units {
-			b.WriteString(u.text)
-			b.WriteByte('\n')
-		}
-		text = b.String()
-	}
 	type hit struct {
 		rule, ev string
 		generic  bool
 	}
 	var hits []hit
 	seen := map[string]bool{}
-	for _, f := range c.sc.scan(text) {
+	consider := func(f report.Finding, line string, ev func(secret string) string) {
 		generic := slices.Contains(genericRules, f.RuleID)
 		if slices.Contains(ownRules, f.RuleID) || (generic && !c.text) || placeholder(f.Secret) || seen[f.Secret] {
-			continue
+			return
 		}
-		line := strings.TrimSpace(f.Line)
+		line = strings.TrimSpace(line)
 		if generic && passwordKey.MatchString(line) {
-			continue // a password assignment: plaintext-password reports it
+			return // a password assignment: plaintext-password reports it
 		}
 		if c.text && isCommentLine(line) {
-			continue
+			return
 		}
 		seen[f.Secret] = true
-		var ev string
-		if c.text {
-			ev = lineEvidence(f.StartLine+1, redactIn(line, f.Secret))
-		} else if f.StartLine >= 0 && f.StartLine < len(units) {
-			ev = c.unitEvidence(units[f.StartLine], redactIn(units[f.StartLine].text, f.Secret))
+		hits = append(hits, hit{rule: f.RuleID, ev: ev(f.Secret), generic: generic})
+	}
+	if c.text {
+		for _, f := range c.sc.scan(string(c.data)) {
+			consider(f, f.Line, func(sec string) string { return lineEvidence(f.StartLine+1, redactIn(strings.TrimSpace(f.Line), sec)) })
 		}
-		hits = append(hits, hit{rule: f.RuleID, ev: ev, generic: generic})
+	} else {
+		// Tokens and keys are long: shorter strings of a binary only cost
+		// time. Strings are scanned in chunks so that gitleaks' keyword
+		// pre-filter skips most rules for most chunks.
+		var units []str
+		for _, u := range c.units() {
+			if len(u.text) >= minSecretString {
+				units = append(units, u)
+			}
+		}
+		for start := 0; start < len(units); start += secretChunk {
+			chunk := units[start:min(start+secretChunk, len(units))]
+			var b strings.Builder
+			for _, u := range chunk {
+				b.WriteString(u.text)
+				b.WriteByte('\n')
+			}
+			for _, f := range c.sc.scan(b.String()) {
+				if f.StartLine < 0 || f.StartLine >= len(chunk) {
+					continue
+				}
+				u := chunk[f.StartLine]
+				consider(f, u.text, func(sec string) string { return c.unitEvidence(u, redactIn(u.text, sec)) })
+			}
+		}
 	}
 	if len(hits) == 0 {
 		return nil

@@ -184,6 +184,10 @@ func fixtures(t testing.TB) []fixture {
 			{name: "opt/app/dns.conf", body: "nameserver 8.8.8.8\nupstream=1.1.1.1:53\n"},
 			{name: "var", dir: true}, {name: "var/lib", dir: true}, {name: "var/lib/dpkg", dir: true},
 			{name: "var/lib/dpkg/status", body: "Package: foo\nHomepage: https://foo.vendorproject.org\n"},
+			{name: "etc/nsswitch.conf", body: "passwd:         files\nshadow:         files\n"},
+			{name: "etc/gpg-helper", mode: 0o755, body: "#!/bin/sh\ncat_passwd='getent passwd'\n"},
+			{name: "etc/settings.xml", body: "<settings>\n<!-- example:\n  <url>http://my.repository.vendorcloud.com/repo</url>\n-->\n<catalog><delegateSystem systemIdStartString=\"http://dtd.vendorcloud.com/x.dtd\"/>\n<dtd>http://dtd.vendorcloud.com/y.dtd</dtd></catalog>\n</settings>\n"},
+			{name: "etc/java.security", body: "jdk.tls.keyLimits=AES/GCM/NoPadding KeyUpdate 2^37\n"},
 			{name: "usr", dir: true}, {name: "usr/bin", dir: true},
 			{name: "usr/bin/agent", mode: 0o755, body: "\x7fELF\x02\x01\x00\x00reporting to https://telemetry.vendorcloud.net/collect\x00see https://www.gnu.org/licenses/\x00go.dev/doc\x00github.com/spf13/cobra\x00v1.2.3.4\x00\x01\x02AWS_KEY=AKIAZ7VRSQ5TKD3MNE4P\x00"},
 		}, want: []want{
@@ -196,6 +200,10 @@ func fixtures(t testing.TB) []fixture {
 			{CategoryInsecureCryptoConfig, "/opt/app/weak.conf", SeverityMedium, "SECLEVEL=0"},
 		}, reject: []want{
 			{cat: CategoryAPISecret, path: "/opt/app/app.conf"},
+			{cat: CategoryPlaintextPassword, path: "/etc/nsswitch.conf"},
+			{cat: CategoryPlaintextPassword, path: "/etc/gpg-helper"},
+			{cat: CategoryOutboundEndpoint, path: "/etc/settings.xml"},
+			{cat: CategoryAPISecret, path: "/etc/java.security"},
 			{cat: CategoryOutboundEndpoint, path: "/opt/app/app.conf"},
 			{cat: CategoryInsecureCryptoConfig, path: "/opt/app/app.conf"},
 			{cat: CategoryPlaintextPassword, path: "/opt/app/app.conf"},
@@ -223,7 +231,12 @@ func fixtures(t testing.TB) []fixture {
 			{name: "usr/lib/helper.sh", mode: 0o4755, body: "#!/bin/sh\nid\n"},
 			{name: "etc", dir: true}, {name: "etc/init.d", dir: true},
 			{name: "etc/init.d/S10net", mode: 0o777, body: "#!/bin/sh\nifconfig eth0 up\n"},
+			{name: "etc/data.zip", body: zipOf(t, "a.txt", "b.txt")},
+			{name: "data", dir: true},
+			{name: "data/1", mode: 0o666, body: "x"}, {name: "data/2", mode: 0o666, body: "x"}, {name: "data/3", mode: 0o666, body: "x"},
+			{name: "data/4", mode: 0o666, body: "x"}, {name: "data/5", mode: 0o666, body: "x"},
 		}, want: []want{
+			{CategoryInsecurePermissions, "/data", SeverityMedium, "5 world-writable files"},
 			{CategoryCommandInjection, "/www/cgi-bin/ping.cgi", SeverityHigh, "shell"},
 			{CategoryCommandInjection, "/www/tools.php", SeverityHigh, "PHP"},
 			{CategoryCommandInjection, "/usr/lib/lua/luci/diag.lua", SeverityHigh, "Lua"},
@@ -238,6 +251,8 @@ func fixtures(t testing.TB) []fixture {
 			{cat: CategoryCommandInjection, path: "/www/cgi-bin/notexec.cgi"},
 			{cat: CategoryCommandInjection, path: "/www/safe.php"},
 			{cat: CategoryInsecurePermissions, path: "/tmp"},
+			{cat: CategoryInsecurePermissions, path: "/a.txt"},
+			{cat: CategoryInsecurePermissions, path: "/data/1"},
 			{cat: CategoryInsecurePermissions, path: "/bin/su", minSev: SeverityLow},
 		}},
 	}

@@ -21,6 +21,7 @@ var (
 	hostValueRe  = regexp.MustCompile(`(?i)^[a-z0-9](?:[a-z0-9\-]{0,62}\.)+[a-z]{2,24}$`)
 	// attributionRe marks credits, bug-report and documentation pointers.
 	attributionRe = regexp.MustCompile(`(?i)\b(adapted from|based on|copyright|see|visit|bugs?|homepage|home page|documentation|manual|licen[cs]e[ds]?|for (more )?(details|info(rmation)?))\b`)
+	schemaURL     = regexp.MustCompile(`(?i)\.(dtd|xsd|ent|mod|rng|xsl|xslt)$`)
 	assignRe      = regexp.MustCompile(`(?i)^\s*(?:option\s+|export\s+)?["']?([a-z0-9_.\-]{1,40})["']?\s*(?:=|:|\s)\s*["']?([^\s"';,]+)["']?\s*;?$`)
 )
 
@@ -144,7 +145,9 @@ func findEndpoints(text string, binary bool) []endpoint {
 		return nil // cheap pre-filter: no URL, no dotted quad (binaries) or dotted name
 	}
 	lower := strings.ToLower(text)
-	if strings.Contains(lower, "xmlns") || strings.Contains(lower, "schemalocation") || strings.Contains(lower, "<!doctype") {
+	if strings.Contains(lower, "xmlns") || strings.Contains(lower, "schemalocation") || strings.Contains(lower, "<!doctype") ||
+		strings.Contains(lower, "systemid") || strings.Contains(lower, "publicid") || strings.Contains(lower, "<!entity") ||
+		strings.Contains(lower, "uristartstring") || strings.Contains(lower, "<delegate") {
 		return nil
 	}
 	var urls []string
@@ -153,6 +156,9 @@ func findEndpoints(text string, binary bool) []endpoint {
 	}
 	for _, u := range urls {
 		u = strings.TrimRight(u, ".:")
+		if schemaURL.MatchString(u) {
+			continue // DTD, schema or stylesheet identifier
+		}
 		if h := urlHost(u); publicHost(h) {
 			out = append(out, endpoint{value: u, strong: true})
 		}
@@ -190,9 +196,11 @@ func detectEndpoints(c *content) []Problem {
 	}
 	var eps []endpoint
 	seen := map[string]bool{}
+	inXMLComment := false
 	for _, u := range c.units() {
 		t := u.text
 		if c.text {
+			t, inXMLComment = dropXMLComments(t, inXMLComment)
 			t = strings.TrimSpace(stripComment(strings.TrimSpace(t)))
 			if t == "" || isCommentLine(t) {
 				continue
@@ -223,4 +231,29 @@ func detectEndpoints(c *content) []Problem {
 		detail += ", …"
 	}
 	return []Problem{problem(c.f, CategoryOutboundEndpoint, SeverityLow, conf, detail, eps[0].ev)}
+}
+
+// dropXMLComments removes <!-- … --> comments from a line, given whether
+// the line starts inside one; it returns the rest and whether the line
+// ends inside one.
+func dropXMLComments(t string, in bool) (string, bool) {
+	var b strings.Builder
+	for t != "" {
+		if in {
+			i := strings.Index(t, "-->")
+			if i < 0 {
+				return b.String(), true
+			}
+			t, in = t[i+3:], false
+			continue
+		}
+		i := strings.Index(t, "<!--")
+		if i < 0 {
+			b.WriteString(t)
+			break
+		}
+		b.WriteString(t[:i])
+		t, in = t[i+4:], true
+	}
+	return b.String(), in
 }

@@ -2,6 +2,7 @@ package detect
 
 import (
 	"archive/tar"
+	"archive/zip"
 	"bytes"
 	"compress/gzip"
 	"context"
@@ -110,6 +111,22 @@ func newcImage(files []tf) []byte {
 	}
 	write(0, "TRAILER!!!", 0, 0, "")
 	return b.Bytes()
+}
+
+// zipOf returns a zip archive (no Unix modes) of empty-ish files.
+func zipOf(t testing.TB, names ...string) string {
+	t.Helper()
+	var b bytes.Buffer
+	w := zip.NewWriter(&b)
+	for _, n := range names {
+		f, err := w.CreateHeader(&zip.FileHeader{Name: n, Method: zip.Store})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.Write([]byte("content of " + n))
+	}
+	w.Close()
+	return b.String()
 }
 
 func gz(b []byte) []byte {

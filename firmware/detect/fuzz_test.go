@@ -66,7 +66,7 @@ func FuzzShellLines(f *testing.F) {
 			if m := cryptoKeyRe.FindStringSubmatch(l.text); m != nil {
 				weakCryptoSetting(m[1], m[2])
 			}
-			passwordValue(l.text)
+			passwordValue("password", l.text)
 		}
 	})
 }

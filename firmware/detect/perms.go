@@ -1,8 +1,10 @@
 package detect
 
 import (
+	"fmt"
 	"github.com/assayhq/assay/firmware"
 	"io/fs"
+	"maps"
 	"path"
 	"slices"
 	"strings"
@@ -31,11 +33,18 @@ var binDirs = []string{"/bin/", "/sbin/", "/usr/bin/", "/usr/sbin/", "/usr/libex
 // detectPermissions reports setuid/setgid programs and world-writable
 // files and directories outside temporary directories.
 func detectPermissions(r *root, lines []startedLine) []Problem {
+	if len(r.order) > 0 && len(r.order[0].Chain) > 0 {
+		switch r.order[0].Chain[len(r.order[0].Chain)-1].Format {
+		case "zip", "fat":
+			return nil // no Unix permissions in the format: modes are synthesised
+		}
+	}
 	started := map[string]bool{}
 	for _, s := range lines {
 		started[s.f.Path] = true
 	}
 	var out []Problem
+	plain := map[string][]*firmware.File{} // world-writable data files by directory
 	for _, f := range r.order {
 		m := f.Mode
 		if m&fs.ModeSymlink != 0 || !(m.IsRegular() || m.IsDir()) {
@@ -59,12 +68,36 @@ func detectPermissions(r *root, lines []startedLine) []Problem {
 			out = append(out, problem(f, CategoryInsecurePermissions, SeverityHigh, ConfidenceHigh,
 				"world-writable program or boot script: any local user can change what runs (as root)", "mode "+f.Perm))
 		default:
-			out = append(out, problem(f, CategoryInsecurePermissions, SeverityMedium, ConfidenceHigh,
-				"world-writable file: any local user can change it", "mode "+f.Perm))
+			plain[path.Dir(p)] = append(plain[path.Dir(p)], f)
 		}
+	}
+	for _, dir := range slices.Sorted(maps.Keys(plain)) {
+		fs := plain[dir]
+		if len(fs) <= maxWritablePerDir {
+			for _, f := range fs {
+				out = append(out, problem(f, CategoryInsecurePermissions, SeverityMedium, ConfidenceHigh,
+					"world-writable file: any local user can change it", "mode "+f.Perm))
+			}
+			continue
+		}
+		at := r.lookup(dir)
+		if at == nil {
+			at = fs[0]
+		}
+		var names []string
+		for _, f := range fs[:maxWritablePerDir] {
+			names = append(names, path.Base(f.InnerPath))
+		}
+		out = append(out, problem(at, CategoryInsecurePermissions, SeverityMedium, ConfidenceHigh,
+			fmt.Sprintf("%d world-writable files in %s: any local user can change them", len(fs), dir),
+			"e.g. "+strings.Join(names, ", ")+", … (mode "+fs[0].Perm+")"))
 	}
 	return out
 }
+
+// maxWritablePerDir is the number of world-writable data files of one
+// directory reported one by one; more are reported as one problem.
+const maxWritablePerDir = 3
 
 // setuidProblem rates one setuid/setgid program.
 func (r *root) setuidProblem(f *firmware.File) Problem {

@@ -22,7 +22,8 @@ var nonSecretValues = []string{"none", "null", "nil", "true", "false", "yes", "n
 
 // passwordValue cleans an assignment's value and reports whether it is a
 // literal password.
-func passwordValue(v string) (string, bool) {
+func passwordValue(key, v string) (string, bool) {
+	key = strings.ToLower(key)
 	v = strings.TrimSpace(strings.TrimRight(strings.TrimSpace(v), ";,"))
 	if n := len(v); n >= 2 && (v[0] == '"' && v[n-1] == '"' || v[0] == '\'' && v[n-1] == '\'') {
 		v = v[1 : n-1]
@@ -32,14 +33,14 @@ func passwordValue(v string) (string, bool) {
 		return "", false
 	case strings.ContainsAny(v[:1], "$%/{[@`&|"), strings.Contains(v, "$("), strings.Contains(v, "${"):
 		return "", false // variable, hash, path, template, structure or command
-	case strings.Count(v, " ") > 1, placeholder(v):
+	case strings.Contains(v, " ") && !strings.Contains(key, "phrase"), placeholder(v), strings.HasPrefix(v, "pass:"), strings.HasPrefix(v, "env:"), strings.HasPrefix(v, "file:"):
 		return "", false
 	}
 	return v, true
 }
 
 // credentialFiles are account databases handled by the account detector.
-var credentialFiles = []string{"passwd", "shadow", "group", "gshadow", "passwd-", "shadow-", ".htpasswd", "htpasswd", "login.defs"}
+var credentialFiles = []string{"passwd", "shadow", "group", "gshadow", "passwd-", "shadow-", ".htpasswd", "htpasswd", "login.defs", "nsswitch.conf"}
 
 // detectPlaintextPasswords reports cleartext passwords in text
 // configuration and scripts, one problem per file.
@@ -58,7 +59,7 @@ func detectPlaintextPasswords(c *content) []Problem {
 			if m[3] == "" && m[1] == "" {
 				continue // "key value" only in UCI option lines
 			}
-			v, ok := passwordValue(m[4])
+			v, ok := passwordValue(m[2], m[4])
 			if !ok {
 				continue
 			}
@@ -68,7 +69,7 @@ func detectPlaintextPasswords(c *content) []Problem {
 			if m == nil {
 				continue
 			}
-			v, ok := passwordValue(m[2])
+			v, ok := passwordValue("", m[2])
 			if !ok {
 				continue
 			}

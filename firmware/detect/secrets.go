@@ -96,6 +96,9 @@ func detectSecrets(c *content) []Problem {
 			return
 		}
 		line = strings.TrimSpace(line)
+		if generic && strings.Contains(f.Secret, "/") && !strings.ContainsAny(f.Secret, "0123456789") {
+			return // a path or algorithm name ("AES/GCM/NoPadding"), not a token
+		}
 		if generic && passwordKey.MatchString(line) {
 			return // a password assignment: plaintext-password reports it
 		}

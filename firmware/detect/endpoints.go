@@ -199,6 +199,9 @@ func detectEndpoints(c *content) []Problem {
 	inXMLComment := false
 	for _, u := range c.units() {
 		t := u.text
+		if strings.HasPrefix(strings.TrimSpace(t), ">>>") {
+			continue // doctest example
+		}
 		if c.text {
 			t, inXMLComment = dropXMLComments(t, inXMLComment)
 			t = strings.TrimSpace(stripComment(strings.TrimSpace(t)))
@@ -230,7 +233,11 @@ func detectEndpoints(c *content) []Problem {
 	if len(vals) > 10 {
 		detail += ", …"
 	}
-	return []Problem{problem(c.f, CategoryOutboundEndpoint, SeverityLow, conf, detail, eps[0].ev)}
+	sev := SeverityLow
+	if isLibraryTree(p) {
+		sev, conf = SeverityInfo, ConfidenceLow // project and documentation sites of third-party libraries
+	}
+	return []Problem{problem(c.f, CategoryOutboundEndpoint, sev, conf, detail, eps[0].ev)}
 }
 
 // dropXMLComments removes <!-- … --> comments from a line, given whether

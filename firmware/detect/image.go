@@ -135,7 +135,7 @@ var docPrefixes = []string{
 	"/usr/share/doc/", "/usr/share/man/", "/usr/share/info/", "/usr/share/examples/",
 	"/usr/local/share/doc/", "/usr/local/share/man/", "/usr/doc/", "/usr/man/",
 	"/usr/share/common-licenses/", "/usr/share/licenses/", "/usr/share/gtk-doc/",
-	"/usr/include/", "/usr/share/locale/", "/usr/lib/python3/dist-packages/", "/usr/share/zoneinfo/",
+	"/usr/include/", "/usr/share/locale/", "/usr/share/zoneinfo/",
 }
 
 // isDoc reports whether inner is documentation, an example or a sample:
@@ -168,5 +168,30 @@ func isPackageDB(inner string) bool {
 			return true
 		}
 	}
+	return strings.Contains(inner, ".egg-info/") || strings.Contains(inner, ".dist-info/")
+}
+
+// isLibraryTree reports third-party language library trees (Python,
+// Node, Perl, Ruby packages), whose docstrings and defaults name many
+// project sites.
+func isLibraryTree(inner string) bool {
+	for _, s := range []string{"/site-packages/", "/dist-packages/", "/node_modules/", "/usr/lib/perl", "/usr/share/perl", "/usr/lib/ruby/", "/usr/lib/python"} {
+		if strings.Contains(inner, s) {
+			return true
+		}
+	}
 	return false
+}
+
+// isCode reports source files of programming languages other than shell,
+// in which a password assignment counts only with a quoted literal.
+func isCode(inner string, b []byte) bool {
+	switch path.Ext(inner) {
+	case ".py", ".pyc", ".js", ".mjs", ".ts", ".lua", ".php", ".pl", ".pm", ".rb", ".go", ".c", ".h", ".cc", ".cpp", ".java", ".cs", ".rs", ".tcl":
+		return true
+	}
+	first, _, _ := bytes.Cut(b[:min(len(b), 256)], []byte("\n"))
+	f := string(first)
+	return strings.HasPrefix(f, "#!") && (strings.Contains(f, "python") || strings.Contains(f, "perl") || strings.Contains(f, "node") ||
+		strings.Contains(f, "lua") || strings.Contains(f, "php") || strings.Contains(f, "ruby"))
 }

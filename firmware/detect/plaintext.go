@@ -49,6 +49,7 @@ func detectPlaintextPasswords(c *content) []Problem {
 	if !c.text || slices.Contains(credentialFiles, base) || isPackageDB(c.f.InnerPath) {
 		return nil
 	}
+	code := isCode(c.f.InnerPath, c.data)
 	var keys, evs []string
 	for _, l := range shellLines(c.data) {
 		if strings.HasPrefix(l.text, "//") || strings.HasPrefix(l.text, ";") {
@@ -58,6 +59,9 @@ func detectPlaintextPasswords(c *content) []Problem {
 		if m := passwordKey.FindStringSubmatch(l.text); m != nil {
 			if m[3] == "" && m[1] == "" {
 				continue // "key value" only in UCI option lines
+			}
+			if code && !quotedLiteral(m[4]) {
+				continue // an expression, not a literal
 			}
 			v, ok := passwordValue(m[2], m[4])
 			if !ok {
@@ -91,4 +95,11 @@ func detectPlaintextPasswords(c *content) []Problem {
 	}
 	return []Problem{problem(c.f, CategoryPlaintextPassword, SeverityMedium, conf,
 		fmt.Sprintf("cleartext password in %s", strings.Join(keys, ", ")), strings.Join(evs[:min(len(evs), 5)], "; "))}
+}
+
+// quotedLiteral reports whether a value is one quoted string literal.
+func quotedLiteral(v string) bool {
+	v = strings.TrimSpace(strings.TrimRight(strings.TrimSpace(v), ";,)"))
+	n := len(v)
+	return n >= 2 && (v[0] == '"' || v[0] == '\'') && v[n-1] == v[0] && !strings.ContainsRune(v[1:n-1], rune(v[0]))
 }

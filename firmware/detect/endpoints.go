@@ -166,6 +166,9 @@ func findEndpoints(text string, binary bool) []endpoint {
 	if len(out) > 0 {
 		return out
 	}
+	if strings.Contains(lower, "e.g.") || strings.Contains(lower, "example") {
+		return nil // an example address
+	}
 	ips := ipRe.FindAllStringSubmatchIndex(text, 8)
 	ctx := len(ips) > 0 && netKeyRe.MatchString(text)
 	for _, m := range ips {
@@ -173,7 +176,7 @@ func findEndpoints(text string, binary bool) []endpoint {
 		if !publicIP(ip) || versionCtxRe.MatchString(text[:m[2]]) {
 			continue
 		}
-		port := m[3] < len(text) && text[m[3]] == ':'
+		port := m[3]+1 < len(text) && text[m[3]] == ':' && text[m[3]+1] >= '0' && text[m[3]+1] <= '9'
 		if ctx || port {
 			out = append(out, endpoint{value: ip, strong: ctx})
 		}

@@ -89,11 +89,11 @@ func detectPlaintextPasswords(c *content) []Problem {
 	if len(keys) == 0 {
 		return nil
 	}
-	conf := ConfidenceHigh
+	sev, conf := SeverityMedium, ConfidenceHigh
 	if c.testData() {
-		conf = ConfidenceLow
+		sev, conf = SeverityLow, ConfidenceLow
 	}
-	return []Problem{problem(c.f, CategoryPlaintextPassword, SeverityMedium, conf,
+	return []Problem{problem(c.f, CategoryPlaintextPassword, sev, conf,
 		fmt.Sprintf("cleartext password in %s", strings.Join(keys, ", ")), strings.Join(evs[:min(len(evs), 5)], "; "))}
 }
 

@@ -166,17 +166,21 @@ func findEndpoints(text string, binary bool) []endpoint {
 	if len(out) > 0 {
 		return out
 	}
-	if strings.Contains(lower, "e.g.") || strings.Contains(lower, "example") {
-		return nil // an example address
+	var ips [][]int
+	if !strings.Contains(lower, "e.g.") && !strings.Contains(lower, "for example") {
+		ips = ipRe.FindAllStringSubmatchIndex(text, 8) // not an example address
 	}
-	ips := ipRe.FindAllStringSubmatchIndex(text, 8)
 	ctx := len(ips) > 0 && netKeyRe.MatchString(text)
 	for _, m := range ips {
 		ip := text[m[2]:m[3]]
 		if !publicIP(ip) || versionCtxRe.MatchString(text[:m[2]]) {
 			continue
 		}
-		port := m[3]+1 < len(text) && text[m[3]] == ':' && text[m[3]+1] >= '0' && text[m[3]+1] <= '9'
+		colon := m[3] < len(text) && text[m[3]] == ':'
+		port := colon && m[3]+1 < len(text) && text[m[3]+1] >= '0' && text[m[3]+1] <= '9'
+		if colon && !port {
+			continue // "1.3.6.1:int:5": an OID or version field, not host:port
+		}
 		if ctx || port {
 			out = append(out, endpoint{value: ip, strong: ctx})
 		}

@@ -63,7 +63,6 @@ func optValue(args []string, opt string) (string, bool) {
 func hasFlag(args []string, flag byte) bool {
 	for _, a := range args {
 		if len(a) >= 2 && a[0] == '-' && a[1] != '-' && strings.IndexByte(a[1:], flag) >= 0 {
-			// stop at options that take a value: the rest is the value
 			return true
 		}
 	}

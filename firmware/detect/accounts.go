@@ -15,6 +15,7 @@ import (
 	"github.com/GehirnInc/crypt/sha256_crypt"
 	"github.com/GehirnInc/crypt/sha512_crypt"
 	"golang.org/x/crypto/bcrypt"
+	"golang.org/x/crypto/ssh"
 
 	"github.com/assayhq/assay/firmware"
 )
@@ -124,6 +125,8 @@ func detectAccounts(r *root) []Problem {
 			out = append(out, r.checkPasswd(f)...)
 		case ".htpasswd", "htpasswd":
 			out = append(out, r.checkHashes(f, nil, 1)...)
+		case "authorized_keys", "authorized_keys2":
+			out = append(out, r.checkAuthorizedKeys(f)...)
 		}
 	}
 	return out
@@ -369,4 +372,33 @@ func cryptRounds(h string) int {
 		return n
 	}
 	return 5000
+}
+
+// maxAuthorizedKeys bounds the keys read from one authorized_keys file.
+const maxAuthorizedKeys = 256
+
+// checkAuthorizedKeys reports SSH public keys shipped as authorized for
+// login: whoever holds the private key logs in to every device.
+func (r *root) checkAuthorizedKeys(f *firmware.File) []Problem {
+	rest := r.read(f.InnerPath)
+	var fps, evs []string
+	for n := 0; len(rest) > 0 && n < maxAuthorizedKeys; n++ {
+		pub, comment, _, next, err := ssh.ParseAuthorizedKey(rest)
+		if err != nil {
+			break
+		}
+		rest = next
+		fps = append(fps, ssh.FingerprintSHA256(pub))
+		evs = append(evs, fmt.Sprintf("%s key %s %s", pub.Type(), ssh.FingerprintSHA256(pub), clip(comment, 60)))
+	}
+	if len(fps) == 0 {
+		return nil
+	}
+	who := "an account"
+	if strings.HasPrefix(f.InnerPath, "/root/") || strings.Contains(f.InnerPath, "dropbear") {
+		who = "root"
+	}
+	return []Problem{problem(f, CategoryBackdoorAccount, SeverityHigh, ConfidenceMedium,
+		fmt.Sprintf("%d SSH public key(s) authorized to log in as %s on every device: %s", len(fps), who, strings.Join(fps[:min(len(fps), 5)], ", ")),
+		strings.Join(evs[:min(len(evs), 5)], "; "))}
 }

@@ -241,3 +241,13 @@ func openSSHKey(t testing.TB, k any) string {
 	}
 	return string(pem.EncodeToMemory(b))
 }
+
+// authorizedKey renders the public half of k as an authorized_keys line.
+func authorizedKey(t testing.TB, k any, comment string) string {
+	t.Helper()
+	signer, err := ssh.NewSignerFromKey(k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.TrimSpace(string(ssh.MarshalAuthorizedKey(signer.PublicKey()))) + " " + comment + "\n"
+}

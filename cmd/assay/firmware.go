@@ -20,6 +20,7 @@ func newFirmwareCmd(g *globals) *cobra.Command {
 	}
 	cmd.AddCommand(newFirmwareUnpackCmd(g))
 	cmd.AddCommand(newFirmwareIdentifyCmd(g))
+	cmd.AddCommand(newFirmwareDetectCmd(g))
 	return cmd
 }
 

@@ -231,14 +231,6 @@ func (cr *CaseReport) Summary() string {
 	return b.String()
 }
 
-// FactorRow is one factor's line in summaries.
-type FactorRow struct {
-	ID, Title           string
-	Proposal, Assessed  string
-	Score               int
-	Band, Outcome, Conf string
-}
-
 // topScore is the highest assessed score, else the highest proposed.
 func (cr *CaseReport) topScore() (int, string) {
 	best, id := 0, ""
@@ -255,9 +247,6 @@ func (cr *CaseReport) topScore() (int, string) {
 	}
 	return best, id
 }
-
-// sortedDeadlines returns the deadlines in stage order (as recorded).
-func (cr *CaseReport) sortedDeadlines() []review.Deadline { return cr.Deadlines }
 
 // timeSpan returns the first and last dates the timeline covers.
 func (cr *CaseReport) timeSpan(today string) (string, string) {

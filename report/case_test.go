@@ -445,3 +445,26 @@ func TestParseFindings(t *testing.T) {
 		})
 	}
 }
+
+func BenchmarkCaseReport(b *testing.B) {
+	fx := newFixture(b)
+	r, err := fx.svc.Report(b.Context(), fx.id)
+	if err != nil {
+		b.Fatal(err)
+	}
+	opts := fx.options(b)
+	for _, format := range []string{"html", "pdf", "json"} {
+		fn := map[string]func(io.Writer, *CaseReport) error{"html": CaseHTML, "pdf": CasePDF, "json": CaseJSON}[format]
+		b.Run(format, func(b *testing.B) {
+			for b.Loop() {
+				cr, err := NewCaseReport(r, "reviewer", opts)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if err := fn(io.Discard, cr); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -153,7 +153,7 @@ Deadlines are derived from the working-day calendar (default cn; import it
 with "assay calendar update"). Every change is recorded in the audit log.`,
 	}
 	cmd.AddCommand(newCaseCreateCmd(g), newCaseListCmd(g), newCaseShowCmd(g, "show", "Show a case with its deadlines, factors and history", "text"),
-		newCaseShowCmd(g, "report", "Print the whole case (--format json: schema assay.case/v1)", "json"),
+		newCaseReportCmd(g),
 		newCaseSubmitCmd(g), newCaseAcceptCmd(g), newCaseAdvanceCmd(g), newCasePauseCmd(g), newCaseResumeCmd(g),
 		newCaseAttachCmd(g), newCaseProposeCmd(g), newCaseAssessCmd(g), newCaseOpinionCmd(g), newCaseDecideCmd(g), newCaseBreachCmd(g),
 		newCaseRestrictionsCmd(g))

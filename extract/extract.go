@@ -56,6 +56,12 @@ type Options struct {
 // format is not recognised.
 var ErrUnsupported = errors.New("unsupported or unrecognised format")
 
+// ErrNotUnpacked is wrapped by the error for a single input file that is
+// an archive (tar without an image manifest, zip, cpio, compressed data):
+// extract reads no archive contents. Callers that can unpack archives,
+// such as the firmware review in package scan, take it from there.
+var ErrNotUnpacked = errors.New("archive not unpacked")
+
 // headSize is how much of a file is read to recognise its format.
 const headSize = 8 << 10
 
@@ -261,11 +267,11 @@ func (x *extractor) file(ctx context.Context, fsys fs.FS, p string, single bool)
 			return x.imageArchive(ctx, fsys, p)
 		}
 		if single {
-			return nil, fmt.Errorf("%s: tar archive is not a container image (no manifest.json or index.json); unpack it and inventory the directory", p)
+			return nil, fmt.Errorf("%s: %w: a tar archive without manifest.json or index.json is not a container image; unpack it and inventory the directory, or scan it as a firmware image", p, ErrNotUnpacked)
 		}
-		return nil, fmt.Errorf("%s: archive not unpacked", p)
+		return nil, fmt.Errorf("%s: %w", p, ErrNotUnpacked)
 	case fmtArchive:
-		return nil, fmt.Errorf("%s: archive not unpacked", p)
+		return nil, fmt.Errorf("%s: %w", p, ErrNotUnpacked)
 	}
 	if single {
 		if sub, ok := x.singleOSDB(base, head); ok {

@@ -121,7 +121,7 @@ body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:2rem;color
 h1{font-size:1.5rem}h2{font-size:1.15rem;margin-top:2rem;border-bottom:1px solid #ddd}
 table{border-collapse:collapse;width:100%;font-size:.85rem}th,td{text-align:left;padding:.3rem .5rem;border-bottom:1px solid #eee;vertical-align:top}
 th{background:#f6f8fa}rect.critical{fill:#8b0000}rect.high{fill:#d1242f}rect.medium{fill:#d4a72c}rect.low{fill:#54aeff}rect.none,rect.unknown{fill:#aaa}rect.target{fill:#6e7781}
-span.sev{padding:0 .4rem;border-radius:3px;white-space:nowrap}span.critical{background:#8b0000;color:#fff}span.high{background:#d1242f;color:#fff}span.medium{background:#d4a72c}span.low{background:#54aeff}span.none,span.unknown{background:#ddd}
+span.sev{padding:0 .4rem;border-radius:3px;white-space:nowrap}span.critical{background:#8b0000;color:#fff}span.high{background:#d1242f;color:#fff}span.medium{background:#d4a72c}span.low{background:#54aeff}span.none,span.unknown,span.info{background:#ddd}
 .kev{font-weight:bold;color:#8b0000}.cards{display:flex;gap:1rem;flex-wrap:wrap}.card{border:1px solid #ddd;border-radius:6px;padding:.8rem 1.2rem;min-width:9rem}
 .card b{display:block;font-size:1.6rem}.warn{border-color:#d4a72c;background:#fff8e1}svg text{font-size:12px;font-family:inherit}code{font-size:.8rem}
 </style></head><body>
@@ -132,6 +132,7 @@ span.sev{padding:0 .4rem;border-radius:3px;white-space:nowrap}span.critical{back
 <div class="card"><b>{{.KEV}}</b>known exploited (KEV)</div>
 <div class="card"><b>{{len .Suppressed}}</b>suppressed (VEX, ignore rules)</div>
 <div class="card{{if .Unassessed}} warn{{end}}"><b>{{.Unassessed}}</b>not assessed</div>
+{{if .Res.Problems}}<div class="card warn"><b>{{len .Res.Problems}}</b>hidden problems in firmware</div>{{end}}
 </div>
 <h2>Findings by severity</h2>
 {{chart .BySeverity "findings by severity"}}
@@ -148,6 +149,16 @@ span.sev{padding:0 .4rem;border-radius:3px;white-space:nowrap}span.critical{back
 <td>{{join .Fixed}}</td><td>{{if .KEV}}<span class="kev">KEV {{.KEV.DateAdded}}</span>{{end}}</td><td>{{epss .}}</td>
 <td><small>{{.Match.By}}: {{.Match.Rule}}</small></td></tr>
 {{end}}</table>{{else}}<p>No unsuppressed findings among the assessed components{{if .Unassessed}} — but {{.Unassessed}} parts were not assessed (below){{end}}.</p>{{end}}
+{{if .Res.Problems}}<h2>Hidden problems in firmware</h2>
+<table><tr><th>severity</th><th>category</th><th>where</th><th>detail</th><th>evidence</th></tr>
+{{range .Res.Problems}}<tr><td><span class="sev {{.Severity}}">{{.Severity}}</span><br><small>{{.Confidence}} confidence</small></td><td>{{.Category}}</td>
+<td><code>{{.Path}}</code>{{if .Container}}<br><small>in {{join .Container}}</small>{{end}}<br><small>{{.Target}}</small></td><td>{{.Detail}}</td><td><small><code>{{.Evidence}}</code></small></td></tr>
+{{end}}</table>{{end}}
+{{if .Res.Components}}<h2>Components found in firmware</h2>
+<table><tr><th>component</th><th>version</th><th>where</th><th>identified by</th><th>end of life</th></tr>
+{{range .Res.Components}}<tr><td>{{.Name}}<br><small>{{.PURL}}</small></td><td>{{.Version}}</td><td><code>{{.Location.Path}}</code>{{if .Location.Container}}<br><small>in {{join .Location.Container}}</small>{{end}}</td>
+<td><small>{{.Evidence}}</small></td><td>{{if .EOL}}<span class="sev high">EOL {{.EOLDate}}</span>{{end}}</td></tr>
+{{end}}</table>{{end}}
 {{if .Suppressed}}<h2>Suppressed</h2><table><tr><th>vulnerability</th><th>component</th><th>by</th><th>reason</th></tr>
 {{range .Suppressed}}<tr><td>{{.ID}}</td><td>{{.Component.Name}} {{.Component.Version}}</td><td>{{.Suppressed.By}}</td><td>{{.Suppressed.Reason}}</td></tr>
 {{end}}</table>{{end}}

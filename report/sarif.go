@@ -3,6 +3,8 @@ package report
 import (
 	"fmt"
 	"io"
+	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/assayhq/assay/scan"
@@ -54,6 +56,7 @@ func SARIF(w io.Writer, res *scan.Result, toolVersion string) error {
 			r.AddSuppression(sarif.NewSuppression().WithKind("external").WithJustification(f.Suppressed.By + ": " + f.Suppressed.Reason))
 		}
 	}
+	sarifProblems(run, res.Problems)
 	rep.AddRun(run)
 	if err := rep.Validate(); err != nil {
 		return fmt.Errorf("SARIF output does not validate: %w", err)
@@ -84,4 +87,24 @@ func orText(s, def string) string {
 		return def
 	}
 	return s
+}
+
+// sarifProblems adds the hidden problems of firmware images: one rule per
+// category, one result per problem, located at the path inside the image.
+func sarifProblems(run *sarif.Run, ps []scan.Problem) {
+	for _, p := range ps {
+		ruleID := "firmware/" + p.Category
+		rule := run.AddRule(ruleID).
+			WithShortDescription(sarif.NewMultiformatMessageString().WithText("Firmware: " + p.Category))
+		rule.WithProperties(sarif.NewPropertyBag().AddTag("security").AddTag("firmware"))
+		loc := (&url.URL{Path: strings.Join(append(slices.Clone(p.Container), strings.TrimPrefix(p.Path, "/")), "/")}).String()
+		r := run.CreateResultForRule(ruleID).
+			WithLevel(sarifLevel(p.Severity)).
+			WithMessage(sarif.NewTextMessage(p.Detail)).
+			AddLocation(sarif.NewLocationWithPhysicalLocation(
+				sarif.NewPhysicalLocation().WithArtifactLocation(sarif.NewSimpleArtifactLocation(loc)),
+			))
+		r.WithProperties(sarif.NewPropertyBag().Add("target", p.Target).Add("confidence", p.Confidence).Add("evidence", p.Evidence))
+		r.WithPartialFingerprints(map[string]string{"assay/v1": ruleID + "|" + p.Target + "|" + loc + "|" + p.Detail})
+	}
 }

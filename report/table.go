@@ -45,8 +45,42 @@ func JSON(w io.Writer, res *scan.Result) error {
 	if len(res.Findings) > 0 {
 		bw.WriteString("\n  ")
 	}
-	bw.WriteString("]\n}\n")
+	bw.WriteString("]")
+	if len(res.Components) > 0 {
+		bw.WriteString(",\n  ")
+		if err := jsonArray(bw, "components", res.Components); err != nil {
+			return err
+		}
+	}
+	if len(res.Problems) > 0 {
+		bw.WriteString(",\n  ")
+		if err := jsonArray(bw, "problems", res.Problems); err != nil {
+			return err
+		}
+	}
+	bw.WriteString("\n}\n")
 	return bw.Flush()
+}
+
+// jsonArray writes `"name": [` and the elements one per line.
+func jsonArray[T any](bw *bufio.Writer, name string, elems []T) error {
+	bw.WriteString(`"` + name + `": [`)
+	for i := range elems {
+		b, err := json.Marshal(&elems[i])
+		if err != nil {
+			return fmt.Errorf("encode %s: %w", name, err)
+		}
+		if i > 0 {
+			bw.WriteString(",")
+		}
+		bw.WriteString("\n    ")
+		bw.Write(b)
+	}
+	if len(elems) > 0 {
+		bw.WriteString("\n  ")
+	}
+	bw.WriteString("]")
+	return nil
 }
 
 // colors are ANSI escapes per severity level.
@@ -107,6 +141,7 @@ func Table(w io.Writer, res *scan.Result, color bool) error {
 		fmt.Fprintf(w, " (%d more suppressed by VEX or ignore rules, see --format json)", suppressed)
 	}
 	fmt.Fprintln(w)
+	firmwareTables(w, res, paint)
 	if unassessed > 0 {
 		fmt.Fprintf(w, "\nNOT ASSESSED (%d) — absence of findings says nothing about these:\n", unassessed)
 		for _, t := range res.Targets {
@@ -140,4 +175,39 @@ func prefixed(prefix, s string) string {
 		return ""
 	}
 	return prefix + s
+}
+
+// firmwareTables lists the hidden problems and the components found in
+// firmware images, when the scan had any.
+func firmwareTables(w io.Writer, res *scan.Result, paint func(level, s string) string) {
+	if len(res.Problems) > 0 {
+		fmt.Fprintf(w, "\nHIDDEN PROBLEMS (%d)\n", len(res.Problems))
+		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "SEVERITY\tCATEGORY\tPATH\tDETAIL")
+		for _, p := range res.Problems {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", paint(p.Severity, p.Severity), p.Category, innerPath(p.Container, p.Path), p.Detail)
+		}
+		tw.Flush()
+	}
+	if len(res.Components) > 0 {
+		fmt.Fprintf(w, "\nFIRMWARE COMPONENTS (%d)\n", len(res.Components))
+		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "NAME\tVERSION\tPATH\tIDENTIFIED BY\tEND OF LIFE")
+		for _, c := range res.Components {
+			eol := ""
+			if c.EOL {
+				eol = "EOL " + c.EOLDate
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", c.Name, c.Version, innerPath(c.Location.Container, c.Location.Path), c.Evidence, eol)
+		}
+		tw.Flush()
+	}
+}
+
+// innerPath renders a path inside an image with its enclosing containers.
+func innerPath(container []string, p string) string {
+	if len(container) == 0 {
+		return p
+	}
+	return strings.Join(container, " > ") + " > " + p
 }

@@ -6,13 +6,16 @@ package scan
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/assayhq/assay/extract"
 	"github.com/assayhq/assay/inventory"
 	"github.com/assayhq/assay/match"
+	"github.com/assayhq/assay/supplier/eol"
 	"github.com/assayhq/assay/vex"
 	"github.com/assayhq/assay/vulndb"
 )
@@ -21,12 +24,15 @@ import (
 const Schema = "assay.scan/v1"
 
 // Result is the outcome of a scan: the advisory snapshot used, the
-// targets with their coverage, and the findings.
+// targets with their coverage, and the findings. Firmware images add the
+// components identified inside them and the hidden problems detected.
 type Result struct {
-	Schema   string    `json:"schema"`
-	DB       DBInfo    `json:"db"`
-	Targets  []Target  `json:"targets"`
-	Findings []Finding `json:"findings"`
+	Schema     string            `json:"schema"`
+	DB         DBInfo            `json:"db"`
+	Targets    []Target          `json:"targets"`
+	Findings   []Finding         `json:"findings"`
+	Components []ComponentRecord `json:"components,omitempty"`
+	Problems   []Problem         `json:"problems,omitempty"`
 }
 
 // DBInfo says which advisory data a scan used and how fresh it was.
@@ -102,6 +108,10 @@ type Options struct {
 	VEX     vex.Set          // vendor statements; not_affected and fixed suppress findings
 	Ignore  []vex.IgnoreRule // accepted findings; expired rules do not apply
 	Now     time.Time        // the day ignore-rule expiry is judged on (zero: today)
+	// Firmware configures inputs that are firmware images: files no
+	// inventory parser reads (or archives) in which the unpacker finds a
+	// container.
+	Firmware FirmwareOptions
 }
 
 // Scanner scans targets against one advisory snapshot.
@@ -110,6 +120,9 @@ type Scanner struct {
 	matcher *match.Matcher
 	info    DBInfo
 	opts    Options
+
+	// loadEOL loads end-of-life data once, at the first firmware image.
+	loadEOL func() (eol.DB, error)
 }
 
 // New prepares a scanner over db.
@@ -126,7 +139,11 @@ func New(ctx context.Context, db *vulndb.DB, opts Options) (*Scanner, error) {
 	for _, s := range st.Sources {
 		info.Sources = append(info.Sources, DBSourceBrief{s.Name, s.FetchedAt, s.SHA256})
 	}
-	return &Scanner{db: db, matcher: match.New(db, ecos, st.CPERecords > 0), info: info, opts: opts}, nil
+	s := &Scanner{db: db, matcher: match.New(db, ecos, st.CPERecords > 0), info: info, opts: opts}
+	if opts.Firmware.LoadEOL != nil {
+		s.loadEOL = sync.OnceValues(opts.Firmware.LoadEOL)
+	}
+	return s, nil
 }
 
 // Scan inventories and matches each path. An input that cannot be read at
@@ -135,19 +152,45 @@ func New(ctx context.Context, db *vulndb.DB, opts Options) (*Scanner, error) {
 func (s *Scanner) Scan(ctx context.Context, paths []string) (*Result, error) {
 	res := &Result{Schema: Schema, DB: s.info, Targets: []Target{}, Findings: []Finding{}}
 	for _, p := range paths {
-		inv, err := extract.Path(ctx, p, s.opts.Extract)
-		if err != nil {
+		if err := s.scanPath(ctx, res, p); err != nil {
 			return nil, err
 		}
-		t, err := s.inventory(ctx, inv, &res.Findings)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", p, err)
-		}
-		res.Targets = append(res.Targets, t)
 	}
 	s.suppress(res.Findings)
 	Sort(res.Findings)
+	markReusedKeys(res.Problems)
+	sortProblems(res.Problems)
 	return res, nil
+}
+
+// scanPath adds one input to res. An input no inventory parser reads is
+// tried as a firmware image; when the unpacker finds nothing in it either,
+// the inventory error stands.
+func (s *Scanner) scanPath(ctx context.Context, res *Result, p string) error {
+	inv, err := extract.Path(ctx, p, s.opts.Extract)
+	if isArchiveOrUnknown(err) {
+		fw, ferr := s.firmwareImage(ctx, p)
+		if errors.Is(ferr, errNotFirmware) {
+			return err
+		}
+		if ferr != nil {
+			return ferr
+		}
+		res.Targets = append(res.Targets, fw.target)
+		res.Findings = append(res.Findings, fw.findings...)
+		res.Components = append(res.Components, fw.components...)
+		res.Problems = append(res.Problems, fw.problems...)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	t, err := s.inventory(ctx, inv, &res.Findings)
+	if err != nil {
+		return fmt.Errorf("%s: %w", p, err)
+	}
+	res.Targets = append(res.Targets, t)
+	return nil
 }
 
 // suppress marks findings covered by a VEX statement or an ignore rule;

@@ -7,6 +7,8 @@ import (
 
 	"github.com/assayhq/assay/report"
 	"github.com/assayhq/assay/scan"
+	"github.com/assayhq/assay/supplier"
+	"github.com/assayhq/assay/supplier/eol"
 	"github.com/assayhq/assay/vex"
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
@@ -22,10 +24,21 @@ func newScanCmd(g *globals) *cobra.Command {
 	)
 	cmd := &cobra.Command{
 		Use:   "scan PATH...",
-		Short: "Find known vulnerabilities in SBOMs, lockfiles, binaries, OS package databases, images and directories",
+		Short: "Find known vulnerabilities in SBOMs, lockfiles, binaries, OS package databases, images, directories and firmware",
 		Long: `Inventory each PATH (any input 'assay inventory' reads), match every component
 against the advisory database ('assay db update' first), and report the
-findings. Known exploited vulnerabilities (CISA KEV) come first, then by EPSS
+findings.
+
+A PATH that no inventory parser reads, or an archive, is reviewed as a
+firmware image, recognised by content: it is unpacked recursively (as
+'assay firmware unpack' does, nothing from it is executed), the components
+inside are identified (package databases, version signatures, Go binaries)
+and matched like any other, end-of-life components are flagged ('assay
+supplier lists update' imports that data), and hidden problems are reported:
+backdoor accounts, weak password hashes, private keys, API secrets,
+remote-access services started at boot, outbound endpoints, insecure
+updates and more. JSON adds "components" (with their location inside the
+image) and "problems". Known exploited vulnerabilities (CISA KEV) come first, then by EPSS
 probability times CVSS score. Components that could not be assessed are
 always listed: no findings never means "not checked".
 
@@ -35,11 +48,13 @@ schema-validated), cyclonedx (1.6 BOM with vulnerabilities), openvex, html
 --vex applies vendor statements (OpenVEX, CycloneDX VEX, CSAF 2.0 VEX) and
 the ignore file (.assay.yaml) accepted risks; suppressed findings stay in
 the JSON output with the reason.
---fail-on LEVEL exits with status 1 when an unsuppressed finding is at LEVEL
-or above (low, medium, high, critical) or, with kev, is known exploited.`,
+--fail-on LEVEL exits with status 1 when an unsuppressed finding or a firmware
+problem is at LEVEL or above (low, medium, high, critical) or, with kev, a
+finding is known exploited.`,
 		Example: `  assay scan go.mod
   assay scan --format json sbom.cdx.json > result.json
-  assay scan --fail-on high ./checkout image.tar`,
+  assay scan --fail-on high ./checkout image.tar
+  assay scan --format json router-fw-2.1.bin > review.json`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if failOn != "" {
@@ -59,6 +74,14 @@ or above (low, medium, high, critical) or, with kev, is known exploited.`,
 			if err != nil {
 				return err
 			}
+			home, err := g.homeDir()
+			if err != nil {
+				return err
+			}
+			opts.Firmware.Log = g.logger(cmd.ErrOrStderr())
+			opts.Firmware.Detect.Log = opts.Firmware.Log
+			opts.Firmware.Identify.Log = opts.Firmware.Log
+			opts.Firmware.LoadEOL = func() (eol.DB, error) { return eol.Load(supplier.ListsDir(home)) }
 			s, err := scan.New(cmd.Context(), db, opts)
 			if err != nil {
 				return err
@@ -97,8 +120,9 @@ or above (low, medium, high, critical) or, with kev, is known exploited.`,
 			}
 			if failOn != "" {
 				hits, _ := scan.FailsOn(res, failOn)
-				if len(hits) > 0 {
-					return &policyError{fmt.Sprintf("%d finding(s) meet --fail-on %s", len(hits), failOn)}
+				problems := scan.ProblemsAtOrAbove(res, failOn)
+				if len(hits)+len(problems) > 0 {
+					return &policyError{fmt.Sprintf("%d finding(s) and %d firmware problem(s) meet --fail-on %s", len(hits), len(problems), failOn)}
 				}
 			}
 			return nil

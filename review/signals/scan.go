@@ -1,0 +1,133 @@
+package signals
+
+import (
+	"encoding/json"
+	"strings"
+)
+
+// Problem categories (issue 5's output contract) counted as backdoor-like
+// for F1: each gives an outsider control of the device or its
+// credentials.
+var backdoorCategories = map[string]bool{
+	"backdoor-account":        true,
+	"backdoor-service":        true,
+	"remote-access-service":   true,
+	"debug-interface":         true,
+	"hardcoded-password-hash": true,
+	"empty-password":          true,
+	"private-key":             true,
+	"api-secret":              true,
+	"insecure-update":         true,
+}
+
+// endpointCategory is the problem category of an outbound endpoint (F5).
+const endpointCategory = "outbound-endpoint"
+
+// scanDoc is the part of an assay.scan/v1 document the signals use.
+type scanDoc struct {
+	Targets []struct {
+		Kind       string `json:"kind"`
+		Components int    `json:"components"`
+		Assessed   int    `json:"assessed"`
+	} `json:"targets"`
+	Findings []struct {
+		ID        string `json:"id"`
+		Component struct {
+			Name    string `json:"name"`
+			Version string `json:"version"`
+			PURL    string `json:"purl"`
+		} `json:"component"`
+		Severity struct {
+			Level string `json:"level"`
+		} `json:"severity"`
+		KEV        json.RawMessage `json:"kev"`
+		Suppressed json.RawMessage `json:"suppressed"`
+	} `json:"findings"`
+	// Problems is present (possibly empty) when firmware was analysed.
+	Problems *[]struct {
+		Category   string          `json:"category"`
+		Severity   string          `json:"severity"`
+		Path       string          `json:"path"`
+		Detail     string          `json:"detail"`
+		Evidence   json.RawMessage `json:"evidence"`
+		Suppressed json.RawMessage `json:"suppressed"`
+	} `json:"problems"`
+}
+
+// present reports whether a JSON value is given and not null.
+func present(v json.RawMessage) bool {
+	s := strings.TrimSpace(string(v))
+	return s != "" && s != "null"
+}
+
+// scan reads the signals of an assay.scan/v1 document. Suppressed
+// findings (VEX, ignore rules) do not count; a vulnerability found in the
+// same component twice (two targets of one scan) counts once. Problems of
+// severity info are not counted.
+func (d *Document) scan(data []byte) error {
+	var doc scanDoc
+	if err := decode(data, ScanSchema, &doc); err != nil {
+		return err
+	}
+	s := &d.Signals
+	firmware := doc.Problems != nil
+	for _, t := range doc.Targets {
+		s.ComponentsTotal += t.Components
+		s.ComponentsUnknown += max(t.Components-t.Assessed, 0)
+		firmware = firmware || t.Kind == "firmware"
+	}
+	s.VulnsAssessed = s.ComponentsTotal > 0
+	seen := map[string]bool{}
+	for _, f := range doc.Findings {
+		if present(f.Suppressed) {
+			continue
+		}
+		comp := f.Component.PURL
+		if comp == "" {
+			comp = f.Component.Name + "@" + f.Component.Version
+		}
+		if k := f.ID + "\x00" + comp; seen[k] {
+			continue
+		} else {
+			seen[k] = true
+		}
+		if present(f.KEV) {
+			s.KEV++
+		}
+		switch strings.ToLower(f.Severity.Level) {
+		case "critical":
+			s.Critical++
+		case "high":
+			s.High++
+		}
+	}
+	if s.VulnsAssessed {
+		d.Families = append(d.Families, FamilyVulns)
+	}
+	if !firmware {
+		return nil
+	}
+	s.FirmwareAssessed = true
+	d.Families = append(d.Families, FamilyFirmware)
+	endpoints := map[string]bool{}
+	for _, p := range *doc.Problems {
+		if present(p.Suppressed) || strings.EqualFold(p.Severity, "info") {
+			continue
+		}
+		switch {
+		case backdoorCategories[p.Category]:
+			s.Backdoor++
+		case p.Category == endpointCategory:
+			// The same endpoint found in several files is one endpoint.
+			k := string(p.Evidence)
+			if !present(p.Evidence) {
+				k = p.Path + "\x00" + p.Detail
+			}
+			if !endpoints[k] {
+				endpoints[k] = true
+				s.Endpoints++
+			}
+		}
+	}
+	return nil
+}

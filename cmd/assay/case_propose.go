@@ -95,7 +95,9 @@ func proposeFrom(ctx context.Context, svc *review.Service, id string, files []st
 	for _, e := range c.Evidence {
 		held[e.SHA256] = true
 	}
+	// Read every document before attaching any, so a bad file changes nothing.
 	docs := make([]*signals.Document, 0, len(files))
+	contents := make([][]byte, 0, len(files))
 	for _, path := range files {
 		data, err := readBounded(path, signals.MaxDocumentBytes)
 		if err != nil {
@@ -107,17 +109,23 @@ func proposeFrom(ctx context.Context, svc *review.Service, id string, files []st
 		}
 		sum := sha256.Sum256(data)
 		d.SHA256 = hex.EncodeToString(sum[:])
-		if !held[d.SHA256] {
-			in := review.EvidenceInput{Name: filepath.Base(path), Type: d.EvidenceType(), Issuer: "assay (" + d.Schema + ")",
-				Supplier: c.Scope.Vendor, Date: ev.Date, Factors: d.Factors()}
-			if _, e, err := svc.Attach(ctx, id, bytes.NewReader(data), in, ev); err != nil {
-				return err
-			} else if e.SHA256 != d.SHA256 {
-				return fmt.Errorf("%s: stored digest %s differs from read digest %s", path, e.SHA256, d.SHA256)
-			}
-			held[d.SHA256] = true
-		}
 		docs = append(docs, d)
+		contents = append(contents, data)
+	}
+	for i, d := range docs {
+		if held[d.SHA256] {
+			continue
+		}
+		in := review.EvidenceInput{Name: filepath.Base(d.Name), Type: d.EvidenceType(), Issuer: "assay (" + d.Schema + ")",
+			Supplier: c.Scope.Vendor, Date: ev.Date, Factors: d.Factors()}
+		_, e, err := svc.Attach(ctx, id, bytes.NewReader(contents[i]), in, ev)
+		if err != nil {
+			return err
+		}
+		if e.SHA256 != d.SHA256 {
+			return fmt.Errorf("%s: stored digest %s differs from read digest %s", d.Name, e.SHA256, d.SHA256)
+		}
+		held[d.SHA256] = true
 	}
 	if source == "" {
 		var kinds []string

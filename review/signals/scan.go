@@ -2,6 +2,7 @@ package signals
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 )
 
@@ -71,7 +72,10 @@ func (d *Document) scan(data []byte) error {
 	}
 	s := &d.Signals
 	firmware := doc.Problems != nil
-	for _, t := range doc.Targets {
+	for i, t := range doc.Targets {
+		if t.Components < 0 || t.Assessed < 0 {
+			return fmt.Errorf("targets[%d]: negative component count", i)
+		}
 		s.ComponentsTotal += t.Components
 		s.ComponentsUnknown += max(t.Components-t.Assessed, 0)
 		firmware = firmware || t.Kind == "firmware"

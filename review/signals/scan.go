@@ -3,6 +3,7 @@ package signals
 import (
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"strings"
 )
 
@@ -44,13 +45,15 @@ type scanDoc struct {
 		KEV        json.RawMessage `json:"kev"`
 		Suppressed json.RawMessage `json:"suppressed"`
 	} `json:"findings"`
-	// Problems is present (possibly empty) when firmware was analysed.
+	// Problems lists the hidden problems found in firmware images (the
+	// key may be absent when there are none: targets of kind firmware say
+	// the image was analysed).
 	Problems *[]struct {
 		Category   string          `json:"category"`
 		Severity   string          `json:"severity"`
 		Path       string          `json:"path"`
 		Detail     string          `json:"detail"`
-		Evidence   json.RawMessage `json:"evidence"`
+		Evidence   string          `json:"evidence"`
 		Suppressed json.RawMessage `json:"suppressed"`
 	} `json:"problems"`
 }
@@ -114,6 +117,9 @@ func (d *Document) scan(data []byte) error {
 	s.FirmwareAssessed = true
 	d.Families = append(d.Families, FamilyFirmware)
 	endpoints := map[string]bool{}
+	if doc.Problems == nil {
+		return nil
+	}
 	for _, p := range *doc.Problems {
 		if present(p.Suppressed) || strings.EqualFold(p.Severity, "info") {
 			continue
@@ -122,16 +128,42 @@ func (d *Document) scan(data []byte) error {
 		case backdoorCategories[p.Category]:
 			s.Backdoor++
 		case p.Category == endpointCategory:
-			// The same endpoint found in several files is one endpoint.
-			k := string(p.Evidence)
-			if !present(p.Evidence) {
-				k = p.Path + "\x00" + p.Detail
-			}
-			if !endpoints[k] {
-				endpoints[k] = true
-				s.Endpoints++
+			for _, e := range endpointsOf(p.Path, p.Detail, string(p.Evidence)) {
+				if !endpoints[e] {
+					endpoints[e] = true
+					s.Endpoints++
+				}
 			}
 		}
 	}
 	return nil
+}
+
+// urlRE finds URLs in problem text.
+var urlRE = regexp.MustCompile(`[a-zA-Z][a-zA-Z0-9+.-]*://[^\s"'<>,;]+`)
+
+// endpointsOf names the endpoints of one outbound-endpoint problem, so
+// that an endpoint found in several files counts once: the URLs in its
+// detail or evidence, else the comma-separated list after the detail's
+// last colon ("contacts 2 outbound endpoint(s): a.example, 192.0.2.7"),
+// else the problem itself.
+func endpointsOf(path, detail, evidence string) []string {
+	if us := urlRE.FindAllString(detail+" "+evidence, -1); len(us) > 0 {
+		for i, u := range us {
+			us[i] = strings.TrimRight(u, ".:)")
+		}
+		return us
+	}
+	if i := strings.LastIndex(detail, ": "); i >= 0 {
+		var out []string
+		for _, v := range strings.Split(detail[i+2:], ",") {
+			if v = strings.TrimSpace(v); v != "" && v != "…" && !strings.ContainsAny(v, " \t") {
+				out = append(out, v)
+			}
+		}
+		if len(out) > 0 {
+			return out
+		}
+	}
+	return []string{path + "\x00" + detail + "\x00" + evidence}
 }

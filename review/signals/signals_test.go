@@ -234,3 +234,35 @@ func FuzzParse(f *testing.F) {
 		_ = d.Factors()
 	})
 }
+
+func TestEndpointsOf(t *testing.T) {
+	tests := []struct {
+		detail, evidence string
+		want             []string
+	}{
+		{"contacts 2 outbound endpoint(s): https://a.example/x, http://b.example:8080/y.", "line 3", []string{"https://a.example/x", "http://b.example:8080/y"}},
+		{"contacts 2 outbound endpoint(s): ntp.vendor.example, 203.0.113.9", "offset 0x1f0", []string{"ntp.vendor.example", "203.0.113.9"}},
+		{"contacts 11 outbound endpoint(s): a.example, b.example, …", "", []string{"a.example", "b.example"}},
+		{"reports home", "wget https://t.example/in", []string{"https://t.example/in"}},
+		{"reports home", "", []string{"/p\x00reports home\x00"}},
+	}
+	for _, tt := range tests {
+		if got := endpointsOf("/p", tt.detail, tt.evidence); !slices.Equal(got, tt.want) {
+			t.Errorf("endpointsOf(%q, %q) = %q, want %q", tt.detail, tt.evidence, got, tt.want)
+		}
+	}
+}
+
+func TestFirmwareWithoutProblems(t *testing.T) {
+	// A firmware target with no problems: the key may be omitted, and the
+	// image still counts as analysed.
+	doc := `{"schema":"assay.scan/v1","targets":[{"kind":"firmware","components":4,"assessed":4}],"findings":[]}`
+	d, err := Parse("fw.json", []byte(doc), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := review.Signals{VulnsAssessed: true, ComponentsTotal: 4, FirmwareAssessed: true}
+	if !reflect.DeepEqual(d.Signals, want) || d.EvidenceType() != "FIRMWARE_ANALYSIS" || !slices.Equal(d.Factors(), []string{"F1", "F5"}) {
+		t.Errorf("got %+v %s %v", d.Signals, d.EvidenceType(), d.Factors())
+	}
+}

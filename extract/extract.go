@@ -81,17 +81,24 @@ func Path(ctx context.Context, p string, opts Options) (*inventory.Inventory, er
 		}
 		return x.walk(ctx, fsys, ".", p)
 	}
-	root, err := os.OpenRoot(filepath.Dir(p))
+	// A symbolic link named by the user is followed: the user chose it.
+	// Only links met inside a walk are confined to the walk's root.
+	real, err := filepath.EvalSymlinks(p)
+	if err != nil {
+		return nil, err
+	}
+	root, err := os.OpenRoot(filepath.Dir(real))
 	if err != nil {
 		return nil, err
 	}
 	defer root.Close()
-	inv, err := x.file(ctx, root.FS(), filepath.Base(p), true)
+	base := filepath.Base(real)
+	inv, err := x.file(ctx, root.FS(), base, true)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", p, stripName(err, filepath.Base(p)))
+		return nil, fmt.Errorf("%s: %w", p, stripName(err, base))
 	}
 	inv.Target = p
-	relocate(inv, filepath.Base(p), p)
+	relocate(inv, base, p)
 	return inv, nil
 }
 

@@ -256,3 +256,40 @@ func FuzzSniff(f *testing.F) {
 		_ = sniffJSONKeys(strings.NewReader(string(head)))
 	})
 }
+
+// TestPathSymlinkArgument checks that a symbolic link named by the user is
+// followed (to a file or a directory elsewhere), unlike links met during a
+// walk.
+func TestPathSymlinkArgument(t *testing.T) {
+	outside := t.TempDir()
+	write(t, outside, "real/go.mod", "module example.com/real\n\ngo 1.22\n\nrequire github.com/pkg/errors v0.9.1\n")
+	dir := t.TempDir()
+	for _, l := range []struct{ target, link string }{
+		{filepath.Join(outside, "real", "go.mod"), "go.mod"},
+		{filepath.Join(outside, "real"), "tree"},
+		{filepath.Join("..", filepath.Base(outside), "real", "go.mod"), "relative-go.mod"},
+	} {
+		if err := os.Symlink(l.target, filepath.Join(dir, l.link)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tc := range []struct{ arg, loc string }{
+		{filepath.Join(dir, "go.mod"), filepath.Join(dir, "go.mod")},
+		{filepath.Join(dir, "tree"), "go.mod"},
+		{filepath.Join(dir, "relative-go.mod"), filepath.Join(dir, "relative-go.mod")},
+	} {
+		t.Run(filepath.Base(tc.arg), func(t *testing.T) {
+			inv, err := Path(context.Background(), tc.arg, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			c, ok := names(inv)["github.com/pkg/errors@v0.9.1"]
+			if !ok {
+				t.Fatalf("components %v", names(inv))
+			}
+			if got := c.Locations[0].Path; got != tc.loc {
+				t.Errorf("location %q, want %q", got, tc.loc)
+			}
+		})
+	}
+}

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -59,56 +58,6 @@ func newCaseAttachCmd(g *globals) *cobra.Command {
 	fl.StringArrayVar(&in.Factors, "factor", nil, "factor this evidence supports, F1..F7 (repeatable)")
 	fl.StringVar(&format, "format", "text", "output: text (the SHA-256) or json (assay.case/v1)")
 	return cmd
-}
-
-func newCaseProposeCmd(g *globals) *cobra.Command {
-	var (
-		p                  review.Proposal
-		likelihood, impact int
-		confidence, factor string
-		signals            string
-	)
-	cmd := caseAction(g, "propose ID", "Record automated factor proposals: from a signals file (--signals) or one factor by hand (for producers and scripts)", "optional note",
-		func(ctx context.Context, svc *review.Service, id string, ev review.Event) error {
-			if signals != "" {
-				sig, err := readSignals(signals)
-				if err != nil {
-					return err
-				}
-				_, err = svc.ApplySignals(ctx, id, p.Source, sig, ev)
-				return err
-			}
-			p.Score = review.Score{Likelihood: likelihood, Impact: impact, Confidence: confidence}
-			_, err := svc.Propose(ctx, id, factor, p, ev)
-			return err
-		}, func(cmd *cobra.Command) {
-			fl := cmd.Flags()
-			fl.StringVar(&signals, "signals", "", "JSON file of evidence signals (see docs/review.md); proposes F1, F2, F3 and F5 by the documented rules")
-			fl.StringVar(&factor, "factor", "", "factor F1..F7 (without --signals)")
-			fl.IntVar(&likelihood, "likelihood", 0, "likelihood 1..5 (without --signals)")
-			fl.IntVar(&impact, "impact", 0, "impact 1..5 (without --signals)")
-			fl.StringVar(&confidence, "confidence", "MEDIUM", "LOW, MEDIUM or HIGH (without --signals)")
-			fl.StringVar(&p.Source, "source", "", "producer of the proposal, e.g. scan, firmware, supplier (required)")
-			fl.StringVar(&p.Summary, "summary", "", "one-line summary of the finding (without --signals)")
-			fl.StringArrayVar(&p.Evidence, "evidence", nil, "SHA-256 of attached evidence behind the proposal (repeatable; without --signals)")
-		})
-	cmd.Example = `  assay case propose CR-0001 --signals scan-signals.json --source scan
-  assay case propose CR-0001 --factor F1 --likelihood 4 --impact 5 --confidence HIGH --source scan --summary "2 KEV vulnerabilities" --evidence SHA256`
-	return cmd
-}
-
-// readSignals reads a bounded signals file.
-func readSignals(path string) (review.Signals, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return review.Signals{}, fmt.Errorf("signals: %w", err)
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, review.MaxSignalsBytes+1))
-	if err != nil {
-		return review.Signals{}, fmt.Errorf("signals %s: %w", path, err)
-	}
-	return review.ParseSignals(path, data)
 }
 
 func newCaseAssessCmd(g *globals) *cobra.Command {

@@ -58,6 +58,9 @@ func (r *root) trace() []startedLine {
 		t.queue = t.queue[1:]
 		for _, l := range shellLines(r.read(f.InnerPath)) {
 			t.add(startedLine{f: f, line: l, via: "script"})
+			for _, p := range loopScripts(r, l.text) {
+				t.enqueue(p, true)
+			}
 		}
 	}
 	if t.mentions("inetd") {
@@ -334,4 +337,25 @@ func (t *bootTrace) inetd() {
 		l.text = strings.Join(append([]string{w[5]}, args...), " ")
 		t.add(startedLine{f: f, line: l, via: "inetd"})
 	}
+}
+
+// loopScripts returns the scripts a shell loop such as BusyBox's rcS
+// `for i in /etc/init.d/S??* ; do` runs: the absolute glob patterns of a
+// `for … in …` line, expanded inside the root.
+func loopScripts(r *root, text string) []string {
+	f := strings.Fields(text)
+	if len(f) < 4 || f[0] != "for" || f[2] != "in" {
+		return nil
+	}
+	var out []string
+	for _, w := range f[3:] {
+		w = strings.Trim(strings.TrimSuffix(w, ";"), `"'`)
+		if w == "do" || w == ";" {
+			break
+		}
+		if strings.HasPrefix(w, "/") && strings.ContainsAny(w, "*?[") {
+			out = append(out, r.glob(w)...)
+		}
+	}
+	return out
 }

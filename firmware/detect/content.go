@@ -92,9 +92,10 @@ func cacheKey(f *firmware.File) string {
 // image with one worker per CPU; identical files are analysed once.
 func scanContent(ctx context.Context, img *image) ([]Problem, error) {
 	var files []*firmware.File
+	unpacked := unpackedFiles(img.res)
 	for _, r := range img.roots {
 		for _, f := range r.order {
-			if f.Mode.IsRegular() && f.Size > 0 && !isDoc(f.InnerPath) {
+			if f.Mode.IsRegular() && f.Size > 0 && !isDoc(f.InnerPath) && !unpacked[fileKey(f.Container(), f.InnerPath)] {
 				files = append(files, f)
 			}
 		}
@@ -183,4 +184,28 @@ func (img *image) scanFile(ctx context.Context, f *firmware.File, sc *secretScan
 		out = append(out, d(c)...)
 	}
 	return out
+}
+
+// unpackedFiles returns the keys of files that the unpacker opened as a
+// container from their first byte (a ramdisk cpio, a gzip'd tarball):
+// their contents are analysed as the files extracted from them, so
+// scanning the raw container too would report every problem twice.
+func unpackedFiles(res *firmware.Result) map[string]bool {
+	out := map[string]bool{}
+	for _, c := range res.Containers {
+		n := len(c.Chain)
+		if n == 0 || c.Chain[n-1].Path == "" || c.Chain[n-1].Offset != 0 {
+			continue
+		}
+		outer := make([]string, n-1)
+		for i, l := range c.Chain[:n-1] {
+			outer[i] = l.String()
+		}
+		out[fileKey(outer, c.Chain[n-1].Path)] = true
+	}
+	return out
+}
+
+func fileKey(container []string, inner string) string {
+	return strings.Join(container, "\x00") + "\x00" + inner
 }

@@ -1,7 +1,8 @@
 package detect
 
 import (
-	"crypto/dsa" //nolint:staticcheck // DSA certificates still ship in firmware
+	//lint:ignore SA1019 DSA certificates still ship in firmware and must be recognised
+	"crypto/dsa"
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/pem"

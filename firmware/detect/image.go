@@ -127,9 +127,6 @@ func isText(b []byte) bool {
 	return !bytes.Contains(b[:min(len(b), 8<<10)], []byte{0})
 }
 
-// isELF reports whether b starts with the ELF magic.
-func isELF(b []byte) bool { return bytes.HasPrefix(b, []byte("\x7fELF")) }
-
 // docPrefixes hold documentation, examples and manuals: never problems.
 var docPrefixes = []string{
 	"/usr/share/doc/", "/usr/share/man/", "/usr/share/info/", "/usr/share/examples/",

@@ -3,7 +3,8 @@ package detect
 import (
 	"bytes"
 	"crypto"
-	"crypto/dsa" //nolint:staticcheck // DSA keys still ship in firmware
+	//lint:ignore SA1019 DSA keys still ship in firmware and must be recognised
+	"crypto/dsa"
 	"crypto/ecdsa"
 	"crypto/ed25519"
 	"crypto/elliptic"

@@ -136,7 +136,7 @@ func parseOFACAdvanced(file string) parseFunc {
 			"Location": func(dec *xml.Decoder, se xml.StartElement) error {
 				var l advLocation
 				if err := dec.DecodeElement(&l, &se); err != nil {
-					return fmt.Errorf("Location: %w", err)
+					return fmt.Errorf("location element: %w", err)
 				}
 				for _, c := range l.Countries {
 					a.locations[l.ID] = append(a.locations[l.ID], c.ID)

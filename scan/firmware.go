@@ -193,7 +193,7 @@ func eolProblem(c ComponentRecord) Problem {
 		detail += " (" + c.EOLDate + ")"
 	}
 	return Problem{Target: c.Target, Problem: detect.Problem{
-		Category: detect.CategoryOutdatedComponent, Severity: "medium", Confidence: "high",
+		Category: detect.CategoryOutdatedComponent, Severity: detect.SeverityMedium, Confidence: detect.ConfidenceHigh,
 		Path: c.Location.Path, Container: c.Location.Container,
 		Detail: detail + "; it no longer receives security fixes", Evidence: c.Evidence,
 	}}
@@ -214,25 +214,17 @@ func markReusedKeys(ps []Problem) {
 		if p.Category != detect.CategoryPrivateKey || len(ts) < 2 {
 			continue
 		}
-		p.Severity = "critical"
+		p.Severity = detect.SeverityCritical
 		p.Detail += fmt.Sprintf("; the same key is in %d images: %s", len(ts), strings.Join(ts, ", "))
 	}
-}
-
-// problemRank orders severities for sorting and --fail-on.
-func problemRank(level string) int {
-	if level == "info" {
-		return 0
-	}
-	return slices.Index(Levels, level)
 }
 
 // sortProblems orders problems by severity, then confidence, target and
 // path.
 func sortProblems(ps []Problem) {
-	conf := map[string]int{"high": 2, "medium": 1, "low": 0}
+	conf := map[string]int{detect.ConfidenceHigh: 2, detect.ConfidenceMedium: 1, detect.ConfidenceLow: 0}
 	slices.SortStableFunc(ps, func(a, b Problem) int {
-		if c := cmp.Compare(problemRank(b.Severity), problemRank(a.Severity)); c != 0 {
+		if c := cmp.Compare(detect.SeverityRank(b.Severity), detect.SeverityRank(a.Severity)); c != 0 {
 			return c
 		}
 		if c := cmp.Compare(conf[b.Confidence], conf[a.Confidence]); c != 0 {
@@ -257,7 +249,7 @@ func ProblemsAtOrAbove(res *Result, threshold string) []Problem {
 	}
 	var out []Problem
 	for _, p := range res.Problems {
-		if problemRank(p.Severity) >= rank {
+		if detect.SeverityRank(p.Severity) >= rank {
 			out = append(out, p)
 		}
 	}

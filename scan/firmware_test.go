@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/assayhq/assay/extract"
+	"github.com/assayhq/assay/firmware/detect"
 	"github.com/assayhq/assay/internal/firmwaretest"
 )
 
@@ -98,7 +99,7 @@ func TestScanFirmwareImage(t *testing.T) {
 		}
 	}
 	for i := 1; i < len(res.Problems); i++ {
-		if problemRank(res.Problems[i-1].Severity) < problemRank(res.Problems[i].Severity) {
+		if detect.SeverityRank(res.Problems[i-1].Severity) < detect.SeverityRank(res.Problems[i].Severity) {
 			t.Errorf("problems not ordered by severity: %s before %s", res.Problems[i-1].Severity, res.Problems[i].Severity)
 		}
 	}
@@ -179,7 +180,7 @@ func TestPublicSampleReview(t *testing.T) {
 	}
 	for _, d := range key.Decoys {
 		for _, p := range res.Problems {
-			if p.Category == d.Category && p.Path == d.Path && problemRank(p.Severity) > problemRank(d.AllowedMaxSeverity) {
+			if p.Category == d.Category && p.Path == d.Path && detect.SeverityRank(p.Severity) > detect.SeverityRank(d.AllowedMaxSeverity) {
 				t.Errorf("decoy %s reported: %s %s %s", d.ID, p.Severity, p.Category, p.Path)
 			}
 		}

@@ -1,12 +1,16 @@
 package detect
 
 import (
+	"bytes"
+	"cmp"
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
 
+	ahocorasick "github.com/BobuSumisu/aho-corasick"
 	"github.com/rs/zerolog"
 	"github.com/zricethezav/gitleaks/v8/config"
 	gldetect "github.com/zricethezav/gitleaks/v8/detect"
@@ -14,41 +18,158 @@ import (
 	"github.com/zricethezav/gitleaks/v8/report"
 )
 
-// gitleaksConfig loads gitleaks' embedded default rules once (gitleaks
+// secretRules is the gitleaks default rule set, split for the two kinds
+// of file, with a keyword index for pre-filtering.
+type secretRules struct {
+	text   config.Config // every rule except ownRules
+	binary config.Config // also without genericRules: strings of a binary carry no key names to trust
+	// keywords finds the rules' lower-case keywords; gitleaks only runs
+	// a rule where one of its keywords occurs.
+	keywords *ahocorasick.Trie
+}
+
+// loadSecretRules loads gitleaks' embedded default rules once (gitleaks
 // reads them through the global viper instance, which is not safe for
 // concurrent use) and silences its global logger.
-var gitleaksConfig = sync.OnceValues(func() (config.Config, error) {
+var loadSecretRules = sync.OnceValues(func() (*secretRules, error) {
 	logging.Logger = logging.Logger.Level(zerolog.Disabled)
 	d, err := gldetect.NewDetectorDefaultConfig()
 	if err != nil {
-		return config.Config{}, fmt.Errorf("loading gitleaks rules: %w", err)
+		return nil, fmt.Errorf("loading gitleaks rules: %w", err)
 	}
-	return d.Config, nil
+	text := withoutRules(d.Config, ownRules)
+	return &secretRules{
+		text:     text,
+		binary:   withoutRules(text, genericRules),
+		keywords: ahocorasick.NewTrieBuilder().AddStrings(slices.Sorted(maps.Keys(text.Keywords))).Build(),
+	}, nil
 })
 
-// secretScanner wraps one gitleaks detector; it is used by one goroutine.
+// withoutRules returns cfg without the named rules, with the keyword set
+// rebuilt from the rules that remain.
+func withoutRules(cfg config.Config, drop []string) config.Config {
+	out := cfg
+	out.Rules = map[string]config.Rule{}
+	out.Keywords = map[string]struct{}{}
+	out.OrderedRules = nil
+	for _, id := range cfg.OrderedRules {
+		r, ok := cfg.Rules[id]
+		if !ok || slices.Contains(drop, id) {
+			continue
+		}
+		out.Rules[id] = r
+		out.OrderedRules = append(out.OrderedRules, id)
+		for _, k := range r.Keywords {
+			out.Keywords[k] = struct{}{}
+		}
+	}
+	return out
+}
+
+// secretScanner holds gitleaks detectors for one goroutine.
 type secretScanner struct {
-	ctx context.Context
-	d   *gldetect.Detector
+	ctx          context.Context
+	rules        *secretRules
+	text, binary *gldetect.Detector
 }
 
 func newSecretScanner(ctx context.Context) *secretScanner {
-	cfg, err := gitleaksConfig()
+	rules, err := loadSecretRules()
 	if err != nil {
-		return &secretScanner{ctx: ctx}
-	}
-	d := gldetect.NewDetectorContext(ctx, cfg)
-	d.MaxDecodeDepth = 0
-	return &secretScanner{ctx: ctx, d: d}
-}
-
-// scan runs the rules over text, one finding per rule and line.
-func (s *secretScanner) scan(text string) []report.Finding {
-	if s == nil || s.d == nil {
 		return nil
 	}
+	s := &secretScanner{ctx: ctx, rules: rules,
+		text: gldetect.NewDetectorContext(ctx, rules.text), binary: gldetect.NewDetectorContext(ctx, rules.binary)}
+	s.text.MaxDecodeDepth, s.binary.MaxDecodeDepth = 0, 0
+	return s
+}
+
+// scan runs d's rules over text. Findings come in a stable order (gitleaks
+// ranges over a map of rules), so the first rule to claim a secret is
+// always the same.
+func (s *secretScanner) scan(d *gldetect.Detector, text string) []report.Finding {
 	//lint:ignore SA1019 v8.30 has no replacement yet (sources.Fragment arrives in v9)
-	return s.d.DetectContext(s.ctx, gldetect.Fragment{Raw: text})
+	fs := d.DetectContext(s.ctx, gldetect.Fragment{Raw: text})
+	slices.SortFunc(fs, func(a, b report.Finding) int {
+		return cmp.Or(cmp.Compare(a.StartLine, b.StartLine), cmp.Compare(a.StartColumn, b.StartColumn), cmp.Compare(a.RuleID, b.RuleID))
+	})
+	return fs
+}
+
+// keywordHits calls fn with the end offset (exclusive) and length of every
+// rule keyword in lower, which must be lower-case.
+func (s *secretScanner) keywordHits(lower []byte, fn func(end, n int)) {
+	s.rules.keywords.Walk(lower, func(end, n, _ int64) bool {
+		fn(int(end)+1, int(n))
+		return true
+	})
+}
+
+// secretWindow is the context kept around a keyword in a text file: the
+// longest default rule (a Kubernetes secret) spans a few hundred bytes.
+const secretWindow = 512
+
+// textWindows returns the spans of data worth running the rules on: the
+// lines within secretWindow bytes of a keyword, merged where they touch,
+// as [start, end) byte offsets.
+func (s *secretScanner) textWindows(data []byte) [][2]int {
+	var spans [][2]int
+	s.keywordHits(bytes.ToLower(data), func(end, n int) {
+		lo, hi := max(0, end-n-secretWindow), min(len(data), end+secretWindow)
+		if k := len(spans) - 1; k >= 0 && lo <= spans[k][1] {
+			spans[k][1] = max(spans[k][1], hi)
+			return
+		}
+		spans = append(spans, [2]int{lo, hi})
+	})
+	for i, sp := range spans {
+		lo := bytes.LastIndexByte(data[:sp[0]], '\n') + 1
+		hi := len(data)
+		if j := bytes.IndexByte(data[sp[1]:], '\n'); j >= 0 {
+			hi = sp[1] + j
+		}
+		spans[i] = [2]int{lo, hi}
+	}
+	return mergeSpans(spans)
+}
+
+// mergeSpans joins sorted spans that overlap or touch.
+func mergeSpans(spans [][2]int) [][2]int {
+	var out [][2]int
+	for _, sp := range spans {
+		if k := len(out) - 1; k >= 0 && sp[0] <= out[k][1]+1 {
+			out[k][1] = max(out[k][1], sp[1])
+			continue
+		}
+		out = append(out, sp)
+	}
+	return out
+}
+
+// withKeywords returns the units whose text contains a rule keyword.
+func (s *secretScanner) withKeywords(units []str) []str {
+	var b bytes.Buffer
+	starts := make([]int, len(units))
+	for i, u := range units {
+		starts[i] = b.Len()
+		b.WriteString(u.text)
+		b.WriteByte('\n')
+	}
+	keep := make([]bool, len(units))
+	s.keywordHits(bytes.ToLower(b.Bytes()), func(end, _ int) {
+		i, found := slices.BinarySearch(starts, end-1)
+		if !found {
+			i--
+		}
+		keep[i] = true
+	})
+	var out []str
+	for i, u := range units {
+		if keep[i] {
+			out = append(out, u)
+		}
+	}
+	return out
 }
 
 // minSecretString is the shortest binary string searched for secrets.
@@ -82,7 +203,7 @@ func placeholder(s string) bool {
 // detectSecrets reports API tokens and cloud credentials found by the
 // gitleaks default rules, one problem per file.
 func detectSecrets(c *content) []Problem {
-	if c.sc == nil || c.sc.d == nil || isPackageDB(c.f.InnerPath) {
+	if c.sc == nil || isPackageDB(c.f.InnerPath) {
 		return nil
 	}
 	type hit struct {
@@ -93,7 +214,7 @@ func detectSecrets(c *content) []Problem {
 	seen := map[string]bool{}
 	consider := func(f report.Finding, line string, ev func(secret string) string) {
 		generic := slices.Contains(genericRules, f.RuleID)
-		if slices.Contains(ownRules, f.RuleID) || (generic && !c.text) || placeholder(f.Secret) || seen[f.Secret] {
+		if placeholder(f.Secret) || seen[f.Secret] {
 			return
 		}
 		line = strings.TrimSpace(line)
@@ -110,34 +231,9 @@ func detectSecrets(c *content) []Problem {
 		hits = append(hits, hit{rule: f.RuleID, ev: ev(f.Secret), generic: generic})
 	}
 	if c.text {
-		for _, f := range c.sc.scan(string(c.data)) {
-			consider(f, f.Line, func(sec string) string { return lineEvidence(f.StartLine+1, redactIn(strings.TrimSpace(f.Line), sec)) })
-		}
+		c.scanTextSecrets(consider)
 	} else {
-		// Tokens and keys are long: shorter strings of a binary only cost
-		// time. Strings are scanned in chunks so that gitleaks' keyword
-		// pre-filter skips most rules for most chunks.
-		var units []str
-		for _, u := range c.units() {
-			if len(u.text) >= minSecretString {
-				units = append(units, u)
-			}
-		}
-		for start := 0; start < len(units); start += secretChunk {
-			chunk := units[start:min(start+secretChunk, len(units))]
-			var b strings.Builder
-			for _, u := range chunk {
-				b.WriteString(u.text)
-				b.WriteByte('\n')
-			}
-			for _, f := range c.sc.scan(b.String()) {
-				if f.StartLine < 0 || f.StartLine >= len(chunk) {
-					continue
-				}
-				u := chunk[f.StartLine]
-				consider(f, u.text, func(sec string) string { return c.unitEvidence(u, redactIn(u.text, sec)) })
-			}
-		}
+		c.scanBinarySecrets(consider)
 	}
 	if len(hits) == 0 {
 		return nil
@@ -158,6 +254,58 @@ func detectSecrets(c *content) []Problem {
 	}
 	detail := fmt.Sprintf("%d hard-coded secret(s) matching gitleaks rule(s) %s", len(hits), strings.Join(rules, ", "))
 	return []Problem{problem(c.f, CategoryAPISecret, sev, conf, detail, strings.Join(evs[:min(len(evs), 5)], "; "))}
+}
+
+// scanTextSecrets runs the text rules over the parts of a text file near
+// a keyword and passes each finding, its line and an evidence builder to
+// consider.
+func (c *content) scanTextSecrets(consider func(report.Finding, string, func(string) string)) {
+	line, at := 0, 0 // 0-based line number of offset at
+	for _, w := range c.sc.textWindows(c.data) {
+		line += bytes.Count(c.data[at:w[0]], []byte("\n"))
+		at = w[0]
+		text := string(c.data[w[0]:w[1]])
+		lines := strings.Split(text, "\n")
+		for _, f := range c.sc.scan(c.sc.text, text) {
+			// gitleaks' Finding.Line can start lines before the match
+			// (on a last line without a newline); take the line itself.
+			l := f.Line
+			if f.StartLine >= 0 && f.StartLine < len(lines) {
+				l = lines[f.StartLine]
+			}
+			n := line + f.StartLine + 1
+			consider(f, l, func(sec string) string { return lineEvidence(n, redactIn(strings.TrimSpace(l), sec)) })
+		}
+	}
+}
+
+// scanBinarySecrets runs the binary rules over a binary's long printable
+// strings that carry a keyword. Tokens and keys are long: shorter strings
+// only cost time. Strings are scanned in chunks so that gitleaks' own
+// keyword pre-filter skips most rules for most chunks.
+func (c *content) scanBinarySecrets(consider func(report.Finding, string, func(string) string)) {
+	var units []str
+	for _, u := range c.units() {
+		if len(u.text) >= minSecretString {
+			units = append(units, u)
+		}
+	}
+	units = c.sc.withKeywords(units)
+	for start := 0; start < len(units); start += secretChunk {
+		chunk := units[start:min(start+secretChunk, len(units))]
+		var b strings.Builder
+		for _, u := range chunk {
+			b.WriteString(u.text)
+			b.WriteByte('\n')
+		}
+		for _, f := range c.sc.scan(c.sc.binary, b.String()) {
+			if f.StartLine < 0 || f.StartLine >= len(chunk) {
+				continue
+			}
+			u := chunk[f.StartLine]
+			consider(f, u.text, func(sec string) string { return c.unitEvidence(u, redactIn(u.text, sec)) })
+		}
+	}
 }
 
 // isCommentLine reports whether a line is a comment in the usual

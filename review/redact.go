@@ -28,9 +28,14 @@ func Audiences() []string {
 
 // visibleTo reports whether the details of evidence e may be shown to the
 // audience: always to the office; to others when the item is not
-// confidential (PUBLIC or INTERNAL class) or the supplier consented.
-func visibleTo(e Evidence, audience string) bool {
+// confidential (PUBLIC or INTERNAL class) or the supplier consented. The
+// applicant operator always sees the items it issued itself: Art. 17
+// protects the supplier's material, not the applicant's own.
+func visibleTo(e Evidence, audience, operator string) bool {
 	if audience == AudienceOffice || e.Consent == "PUBLIC" {
+		return true
+	}
+	if audience == AudienceOperator && operator != "" && strings.EqualFold(strings.TrimSpace(e.Issuer), strings.TrimSpace(operator)) {
 		return true
 	}
 	if audience == AudiencePublic {
@@ -63,7 +68,7 @@ func (r *Report) Redact(audience string) (*Report, error) {
 	out := *r
 	out.Case, out.Audience = &c, audience
 	for i, e := range c.Evidence {
-		if !visibleTo(e, audience) {
+		if !visibleTo(e, audience, c.Scope.Operator) {
 			c.Evidence[i] = Evidence{SHA256: e.SHA256, Size: e.Size, Type: e.Type, Confidentiality: e.Confidentiality,
 				Consent: e.Consent, Factors: e.Factors, Redacted: true}
 			out.RedactedEvidence++

@@ -67,3 +67,35 @@ func TestRedact(t *testing.T) {
 		t.Error("unknown audience accepted")
 	}
 }
+
+// TestRedactOperatorOwnEvidence checks that the applicant operator sees
+// the confidential items it issued itself, and only those.
+func TestRedactOperatorOwnEvidence(t *testing.T) {
+	ctx := context.Background()
+	s, _ := newService(t)
+	c := must(s.Create(ctx, CreateInput{Trigger: TriggerApplication, Scope: Scope{Operator: "Grid Co", Vendor: "Acme Networks"},
+		Event: ev("2024-01-02", "")}))(t)
+	items := []EvidenceInput{
+		{Name: "procurement-plan.pdf", Issuer: " grid co", Confidentiality: "CONFIDENTIAL"},
+		{Name: "acme-design.pdf", Issuer: "Acme Networks", Confidentiality: "TRADE_SECRET"},
+		{Name: "unsigned.pdf", Confidentiality: "CONFIDENTIAL"},
+	}
+	for i, in := range items {
+		if _, _, err := s.Attach(ctx, c.ID, strings.NewReader(in.Name), in, ev("", "")); err != nil {
+			t.Fatalf("item %d: %v", i, err)
+		}
+	}
+	r := must(s.Report(ctx, c.ID))(t)
+	for aud, want := range map[string][]bool{"operator": {true, false, false}, "member-units": {false, false, false}} {
+		red, err := r.Redact(aud)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := json.Marshal(red)
+		for i, in := range items {
+			if got := strings.Contains(string(b), in.Name); got != want[i] {
+				t.Errorf("%s: %s visible = %v, want %v", aud, in.Name, got, want[i])
+			}
+		}
+	}
+}

@@ -13,6 +13,7 @@ import (
 	"codeberg.org/go-pdf/fpdf"
 	"golang.org/x/image/font/sfnt"
 
+	"github.com/assayhq/assay/hanzi"
 	"github.com/assayhq/assay/review"
 )
 
@@ -57,15 +58,32 @@ var coverage = sync.OnceValue(func() func(rune) bool {
 	}
 })
 
-// pdfText makes s printable with the embedded fonts: invalid UTF-8 and
-// characters outside the font (and outside the Basic Multilingual Plane,
-// which fpdf cannot index) become U+FFFD; control characters become
-// spaces, except newlines when keepNL is set.
+// pdfText makes s printable with the embedded fonts: Chinese characters,
+// which the fonts lack, become their pinyin between ‹ and › (HTML and JSON
+// keep the original); invalid UTF-8 and other characters outside the font
+// (and outside the Basic Multilingual Plane, which fpdf cannot index)
+// become U+FFFD; control characters become spaces, except newlines when
+// keepNL is set.
 func pdfText(s string, keepNL bool) string {
 	has := coverage()
 	var b strings.Builder
+	inHan := false
 	for _, r := range strings.ToValidUTF8(s, "\uFFFD") {
+		syl := ""
+		if !has(r) && unicode.Is(unicode.Han, r) {
+			syl = hanzi.Pinyin(r)
+		}
+		if inHan && syl == "" {
+			b.WriteString("›")
+		}
 		switch {
+		case syl != "":
+			if inHan {
+				b.WriteByte(' ')
+			} else {
+				b.WriteString("‹")
+			}
+			b.WriteString(strings.ToUpper(syl[:1]) + syl[1:])
 		case r == '\n' && keepNL:
 			b.WriteRune(r)
 		case r == '\t' || r == '\n' || r == '\r':
@@ -81,6 +99,10 @@ func pdfText(s string, keepNL bool) string {
 		default:
 			b.WriteRune(r)
 		}
+		inHan = syl != ""
+	}
+	if inHan {
+		b.WriteString("›")
 	}
 	return b.String()
 }

@@ -248,7 +248,7 @@ func TestCasePDF(t *testing.T) {
 				}
 			}
 			// Characters outside the embedded font are replaced, the rest kept.
-			if !strings.Contains(text, "Söhne \uFFFD\uFFFD") {
+			if !strings.Contains(text, "Söhne ‹") {
 				t.Errorf("UTF-8 vendor name not rendered as expected")
 			}
 		})
@@ -259,7 +259,10 @@ func TestPDFTextSanitize(t *testing.T) {
 	for _, tc := range []struct{ in, want string }{
 		{"plain", "plain"},
 		{"Söhne – ½ ✓", "Söhne – ½ ✓"},
-		{"华为", "\uFFFD\uFFFD"},
+		{"华为", "‹Hua Wei›"},
+		{"华为技术 (Huawei)", "‹Hua Wei Ji Shu› (Huawei)"},
+		{"a中b", "a‹Zhong›b"},
+		{"한x", "\uFFFDx"}, // Hangul: neither in the font nor romanised
 		{"a\x00b\tc\nd", "a b c d"},
 		{"bad \xff utf8", "bad \uFFFD utf8"},
 		{"emoji 😀 and U+10000 \U00010000", "emoji \uFFFD and U+10000 \uFFFD"},

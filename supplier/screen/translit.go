@@ -3,6 +3,8 @@ package screen
 import (
 	"strings"
 	"unicode"
+
+	"github.com/assayhq/assay/hanzi"
 )
 
 // cyrillic maps Russian, Ukrainian, Belarusian and Bulgarian letters to
@@ -102,7 +104,7 @@ func hanRun(run string) string {
 	}
 	var syl []string
 	for _, r := range run {
-		if p := hanPinyin(r); p != "" {
+		if p := hanzi.Pinyin(r); p != "" {
 			syl = append(syl, p)
 		}
 	}

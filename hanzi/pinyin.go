@@ -1,4 +1,6 @@
-package screen
+// Package hanzi romanises Chinese characters: the toneless pinyin of each
+// Hanzi, for name screening and for output that cannot show the script.
+package hanzi
 
 import (
 	_ "embed"
@@ -32,5 +34,6 @@ var pinyinMap = sync.OnceValue(func() map[rune]string {
 	return m
 })
 
-// hanPinyin returns the toneless pinyin of one Hanzi, or "".
-func hanPinyin(r rune) string { return pinyinMap()[r] }
+// Pinyin returns the toneless, lower-case pinyin of one Hanzi (its first
+// reading), or "" for a rune the table does not hold.
+func Pinyin(r rune) string { return pinyinMap()[r] }

@@ -317,6 +317,57 @@ func (p *pdfDoc) table(cols []col, rows [][]string) {
 }
 
 // cellLines wraps a cell's text to its width.
+// wrap breaks one paragraph into lines no wider than w in the current
+// font: at spaces, and inside a word too long for a line after one of
+// "_-/.:,=" (identifiers, paths, URLs), only as a last resort anywhere.
+func (p *pdfDoc) wrap(para string, w float64) []string {
+	var out []string
+	line := ""
+	for _, word := range strings.Fields(para) {
+		cand := word
+		if line != "" {
+			cand = line + " " + word
+		}
+		if p.GetStringWidth(cand) <= w {
+			line = cand
+			continue
+		}
+		if line != "" {
+			out = append(out, line)
+		}
+		line = word
+		for p.GetStringWidth(line) > w {
+			head, tail := p.breakWord(line, w)
+			out = append(out, head)
+			line = tail
+		}
+	}
+	if line != "" || len(out) == 0 {
+		out = append(out, line)
+	}
+	return out
+}
+
+// breakWord splits a word wider than w into a head that fits (at least
+// one rune) and the rest, preferring a break after a separator.
+func (p *pdfDoc) breakWord(word string, w float64) (string, string) {
+	fit, sep := 0, 0
+	for i, r := range word {
+		end := i + utf8.RuneLen(r)
+		if i > 0 && p.GetStringWidth(word[:end]) > w {
+			break
+		}
+		fit = end
+		if strings.ContainsRune("_-/.:,=", r) {
+			sep = end
+		}
+	}
+	if sep > 0 && sep < len(word) {
+		fit = sep
+	}
+	return word[:fit], word[fit:]
+}
+
 func (p *pdfDoc) cellLines(s string, w float64, mono bool) []string {
 	if mono {
 		p.SetFont(pdfMono, "", 7)
@@ -331,7 +382,7 @@ func (p *pdfDoc) cellLines(s string, w float64, mono bool) []string {
 			out = append(out, "")
 			continue
 		}
-		out = append(out, p.SplitText(para, w)...)
+		out = append(out, p.wrap(para, w)...)
 	}
 	if len(out) > maxCellLines {
 		out = append(out[:maxCellLines-1], "…")

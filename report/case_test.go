@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"codeberg.org/go-pdf/fpdf"
 	"compress/zlib"
 	"encoding/json"
 	"flag"
@@ -469,5 +470,39 @@ func BenchmarkCaseReport(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// TestPDFWrap checks line breaking in table cells: at spaces, inside long
+// identifiers after a separator, and never wider than the column.
+func TestPDFWrap(t *testing.T) {
+	f := fpdf.New("P", "mm", "A4", "")
+	f.AddUTF8FontFromBytes(pdfFont, "", fontRegular)
+	p := &pdfDoc{Fpdf: f}
+	p.font("", 7.8)
+	tests := []struct {
+		in   string
+		w    float64
+		want []string
+	}{
+		{"", 50, []string{""}},
+		{"short words here", 200, []string{"short words here"}},
+		{"INSECURE_CRYPTO_CONFIG", p.GetStringWidth("INSECURE_CRYPTO"), []string{"INSECURE_", "CRYPTO_CONFIG"}},
+		{"see https://example.org/a/b", p.GetStringWidth("https://exam"), []string{"see", "https://", "example.", "org/a/b"}},
+		{"WWWWWWWWWWWW", 20, nil}, // no separator: broken anywhere, checked by width
+	}
+	for _, tt := range tests {
+		got := p.wrap(tt.in, tt.w)
+		for _, l := range got {
+			if p.GetStringWidth(l) > tt.w {
+				t.Errorf("wrap(%q, %v): line %q too wide", tt.in, tt.w, l)
+			}
+		}
+		if strings.ReplaceAll(strings.Join(got, ""), " ", "") != strings.ReplaceAll(tt.in, " ", "") {
+			t.Errorf("wrap(%q) lost text: %q", tt.in, got)
+		}
+		if tt.want != nil && fmt.Sprint(got) != fmt.Sprint(tt.want) {
+			t.Errorf("wrap(%q, %v) = %q, want %q", tt.in, tt.w, got, tt.want)
+		}
 	}
 }

@@ -426,3 +426,41 @@ func findComponent(comps []inventory.Component, w want) *inventory.Component {
 	}
 	return nil
 }
+
+// TestRPMOwnership reads a real rpm database (AlmaLinux 9, SQLite, from
+// osv-scalibr's test data): a binary an rpm package lists is evidence for
+// that package, not a second component found by signature.
+func TestRPMOwnership(t *testing.T) {
+	out, err := exec.Command("go", "env", "GOMODCACHE").Output()
+	if err != nil {
+		t.Skipf("go env: %v", err)
+	}
+	db, err := os.ReadFile(filepath.Join(strings.TrimSpace(string(out)), "github.com/google/osv-scalibr@v0.5.3/extractor/filesystem/os/rpm/testdata/rpmdb.sqlite"))
+	if err != nil {
+		t.Skipf("rpm test database: %v", err)
+	}
+	curl := fakeELF(emX86_64, false, 7, "curl/7.76.1 ", "Usage: curl [options...] <url>")
+	for _, tt := range []struct {
+		name   string
+		tree   []node
+		want   []want
+		absent []string
+	}{
+		{"owned by curl-minimal", []node{
+			file("etc/os-release", "NAME=\"AlmaLinux\"\nID=\"almalinux\"\nVERSION_ID=\"9.1\"\n"),
+			file("var/lib/rpm/rpmdb.sqlite", db),
+			file("usr/bin/curl", curl),
+		}, []want{{name: "curl-minimal", version: "7.76.1-23.el9_2.1", path: "/var/lib/rpm/rpmdb.sqlite", evidence: "curl/7.76.1"}},
+			[]string{"curl"}},
+		{"not listed by any package", []node{
+			file("etc/os-release", "NAME=\"AlmaLinux\"\nID=\"almalinux\"\nVERSION_ID=\"9.1\"\n"),
+			file("var/lib/rpm/rpmdb.sqlite", db),
+			file("opt/vendor/bin/curl", curl),
+		}, []want{{name: "curl", version: "7.76.1", path: "/opt/vendor/bin/curl"}}, nil},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			comps, _ := identifyBytes(t, tarGz(t, tt.tree), Options{EOL: testEOL, Now: time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)})
+			checkComponents(t, comps, tt.want, tt.absent)
+		})
+	}
+}

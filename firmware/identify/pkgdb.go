@@ -5,9 +5,14 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"io/fs"
+	"os"
 	"path"
+	"path/filepath"
 	"strings"
+
+	rpmdb "github.com/erikvarga/go-rpmdb/pkg"
 
 	"github.com/assayhq/assay/extract/limit"
 	"github.com/assayhq/assay/extract/ospkg"
@@ -97,8 +102,7 @@ func (id *identifier) packageDatabases(ctx context.Context) ([]inventory.Compone
 // owners records the files owned by the packages out[first:] read from
 // database f in root r: dpkg and opkg keep one NAME.list per package in
 // an info directory beside the status file, apk keeps R: lines in the
-// installed database itself. The rpm file lists are not read, so files of
-// rpm packages are still scanned for signatures.
+// installed database itself, rpm keeps them in each package header.
 func (id *identifier) owners(ctx context.Context, r root, format string, db *firmware.File, out []inventory.Component, first int) {
 	byName := map[string]int{}
 	for i := first; i < len(out); i++ {
@@ -112,6 +116,17 @@ func (id *identifier) owners(ctx context.Context, r root, format string, db *fir
 			return
 		}
 		for pkg, files := range apkFiles(data) {
+			if i, ok := byName[pkg]; ok {
+				id.own(r, files, i)
+			}
+		}
+	case format == "rpm":
+		lists, err := rpmFiles(ctx, r.fsys, rel)
+		if err != nil {
+			id.opts.Log.Warn("identify: rpm file lists", "path", db.Path, "err", err)
+			return
+		}
+		for pkg, files := range lists {
 			if i, ok := byName[pkg]; ok {
 				id.own(r, files, i)
 			}
@@ -164,6 +179,66 @@ func (id *identifier) own(r root, files []string, i int) {
 			id.owned[f.Path] = i
 		}
 	}
+}
+
+// maxRPMDB bounds the rpm database copied out for its file lists.
+const maxRPMDB = 512 << 20
+
+// rpmFiles lists the files of each package in the rpm database rel of
+// fsys (SQLite, NDB or BerkeleyDB). The rpm readers need a real file, so
+// the database is copied to a temporary directory first.
+func rpmFiles(ctx context.Context, fsys fs.FS, rel string) (map[string][]string, error) {
+	dir, err := os.MkdirTemp("", "assay-rpmdb-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	tmp := filepath.Join(dir, path.Base(rel))
+	if err := copyOut(fsys, rel, tmp, maxRPMDB); err != nil {
+		return nil, err
+	}
+	db, err := rpmdb.Open(tmp)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", rel, err)
+	}
+	defer db.Close()
+	pkgs, err := db.ListPackagesWithContext(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", rel, err)
+	}
+	out := map[string][]string{}
+	for _, p := range pkgs {
+		files, err := p.InstalledFileNames()
+		if err != nil {
+			continue // a damaged header: its files stay unowned
+		}
+		out[p.Name] = append(out[p.Name], files...)
+	}
+	return out, nil
+}
+
+// copyOut copies file name of fsys to the host file dst, at most max bytes.
+func copyOut(fsys fs.FS, name, dst string, max int64) error {
+	in, err := fsys.Open(name)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return err
+	}
+	n, err := io.Copy(out, io.LimitReader(in, max+1))
+	if cerr := out.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("copy %s: %w", name, err)
+	}
+	if n > max {
+		return fmt.Errorf("%s: larger than %d bytes", name, max)
+	}
+	return nil
 }
 
 // apkFiles lists the files of each package in an apk installed

@@ -53,7 +53,7 @@
 set -euo pipefail
 umask 022
 export LC_ALL=C TZ=UTC
-EPOCH=1778371200 # 2026-05-10T00:00:00Z: the image's build date
+EPOCH=1796083200 # 2026-12-01T00:00:00Z: the image's build date
 export SOURCE_DATE_EPOCH=$EPOCH
 
 skip_timing=${SKIP_TIMING:-0}
@@ -90,7 +90,8 @@ need mkimage u-boot-tools
 need gzip gzip
 need openssl openssl
 need python3 python3-minimal
-mksquashfs -help 2>&1 | grep -qw xz ||
+mksq_help=$(mksquashfs -help 2>&1 || true)
+grep -qw xz <<<"$mksq_help" ||
 	die "this mksquashfs has no xz compressor: install a squashfs-tools built with xz (Debian: apt-get install squashfs-tools)"
 if [ "$skip_timing" = 0 ]; then
 	[ -x /usr/bin/time ] || die "missing /usr/bin/time (GNU time, for -v): install it (Debian: apt-get install time)"
@@ -184,15 +185,10 @@ else
 	# Pseudo-random bytes, incompressible and the same on every run: AES-CTR
 	# over zeros, keyed by a label. Usage: prand LABEL BYTES >FILE
 	prand() { head -c "$2" /dev/zero | openssl enc -aes-256-ctr -nosalt -pbkdf2 -pass "pass:assay firmware-e2e $1"; }
-	sqsh() { # sqsh OUTFILE: the root filesystem as xz squashfs
-		# Fixed timestamps on everything created or changed here (the
-		# packages' files keep theirs), for a reproducible squashfs.
-		touch -h -d "@$EPOCH" "$R" "$R/etc" "$R/etc/init.d" "$R/etc/inittab" "$R/etc/init.d/S99debug" \
-			"$R/etc/passwd" "$R/etc/shadow" "$R/lib" "$R/lib/firmware" "$R/opt" "$R/opt/vendor" \
-			"$R/opt/vendor/bin" "$R/opt/vendor/bin/copy" "$R/var/lib" "$R/var/lib/dpkg" "$R/var/lib/dpkg/status"
-		find "$R/lib/firmware" -type f -exec touch -d "@$EPOCH" {} +
+	sqsh() { # sqsh OUTFILE: the root filesystem as xz squashfs. Timestamps
+		# after SOURCE_DATE_EPOCH (the files created here) are clamped to it.
 		rm -f "$1"
-		nice mksquashfs "$R" "$1" -comp xz -noappend -quiet -no-progress -mkfs-time "$EPOCH" >/dev/null
+		nice mksquashfs "$R" "$1" -comp xz -noappend -quiet -no-progress >/dev/null
 	}
 	# Radio calibration/firmware blobs (as Wi-Fi and modem chips load them
 	# from /lib/firmware): incompressible data that brings the squashfs to

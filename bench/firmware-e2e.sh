@@ -229,13 +229,13 @@ if [ -z "${ASSAY:-}" ]; then
 fi
 export ASSAY_HOME=${ASSAY_HOME:-$OUT/home}
 if ! "$ASSAY" db status >/dev/null 2>&1; then
-	MIRROR=${ASSAY_MIRROR:-$ROOT/../shared/vulndata}
+	MIRROR=$(realpath -m "${ASSAY_MIRROR:-$ROOT/../shared/vulndata}")
 	[ -d "$MIRROR" ] || die "no advisory database in $ASSAY_HOME and no mirror at $MIRROR: set ASSAY_HOME or ASSAY_MIRROR"
 	log "importing the advisory database from $MIRROR into $ASSAY_HOME"
-	"$ASSAY" -q db update --mirror "$(realpath "$MIRROR")" >/dev/null
-	SUPPLIER=${ASSAY_SUPPLIER_MIRROR:-$ROOT/../shared/supplierdata}
+	"$ASSAY" -q db update --mirror "$MIRROR" >/dev/null
+	SUPPLIER=$(realpath -m "${ASSAY_SUPPLIER_MIRROR:-$ROOT/../shared/supplierdata}")
 	if [ -d "$SUPPLIER" ]; then # end-of-life data for identify
-		"$ASSAY" -q supplier lists update --mirror "$(realpath "$SUPPLIER")" >/dev/null
+		"$ASSAY" -q supplier lists update --mirror "$SUPPLIER" >/dev/null
 	fi
 fi
 RES=$OUT/results

@@ -31,7 +31,8 @@
 #
 # The build is idempotent and deterministic: all "random" bytes come from
 # AES-CTR keyed by fixed strings, timestamps are fixed, and the image is
-# rebuilt only when this script or the set of cached packages changes
+# rebuilt only when the build steps of this script or the set of cached
+# packages change
 # (REBUILD=1 forces it). Rebuilding replaces only the files listed above in
 # OUTDIR.
 #
@@ -141,7 +142,9 @@ fi
 debs=()
 for p in $PKGS; do debs+=("$(deb_of "$p")"); done
 
-STAMP=$( { sha256sum "$SELF"; printf '%s\n' "${debs[@]##*/}"; } | sha256sum | cut -c1-16)
+# The image depends on the build steps of this script (not the timing) and
+# on the packages.
+STAMP=$( { sed '/^# --- 4\. timing/,$d' "$SELF"; printf '%s\n' "${debs[@]##*/}"; } | sha256sum | cut -c1-16)
 if [ "${REBUILD:-0}" != 1 ] && [ -s "$IMG" ] && [ "$(cat "$OUT/.stamp" 2>/dev/null)" = "$STAMP" ]; then
 	log "image up to date: $IMG (REBUILD=1 rebuilds it)"
 else

@@ -18,6 +18,7 @@ import (
 	"golang.org/x/crypto/ssh"
 
 	"github.com/assayhq/assay/firmware"
+	"github.com/assayhq/assay/internal/descrypt"
 )
 
 //go:embed wordlist/mirai.txt
@@ -313,11 +314,13 @@ func isCryptAlphabet(s string) bool {
 
 // crack tries the account name and the shipped wordlist against h. It
 // returns the matching password. Schemes without a Go implementation
-// (DES crypt, yescrypt) and hashes whose cost exceeds the bounds are not
-// tried.
+// (BSDi extended DES, yescrypt, scrypt) and hashes whose cost exceeds the
+// bounds are not tried.
 func crack(h, user string) (string, bool) {
 	var c crypt.Crypter
 	switch {
+	case descrypt.IsHash(h):
+		return try(user, func(pw string) bool { return descrypt.Verify(h, []byte(pw)) })
 	case strings.HasPrefix(h, "$1$"):
 		c = md5_crypt.New()
 	case strings.HasPrefix(h, "$apr1$"):

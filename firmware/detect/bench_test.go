@@ -44,3 +44,15 @@ func BenchmarkDetectFixtures(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkCrackDES checks one DES crypt hash that is not in the wordlist
+// against the account name and the whole wordlist (the worst case).
+func BenchmarkCrackDES(b *testing.B) {
+	const strong = "q/AgOp07Ig3N." // crypt(3) of a password in no wordlist
+	for b.Loop() {
+		if pw, ok := crack(strong, "admin"); ok {
+			b.Fatalf("cracked as %q", pw)
+		}
+	}
+	b.ReportMetric(float64(len(wordlist())+1), "candidates")
+}

@@ -3,6 +3,8 @@ package detect
 import (
 	"strings"
 	"testing"
+
+	"github.com/assayhq/assay/internal/descrypt"
 )
 
 func FuzzParseAccounts(f *testing.F) {
@@ -11,6 +13,7 @@ func FuzzParseAccounts(f *testing.F) {
 		"root:$6$rounds=999999999$abc$def:19723:0:99999:7:::\nadmin:$5$Wd7pQ2mZ$AzAptUuzFl0QqXrl5H/GLLnHTbTwax0UIfSPNiZhC80:1::::::\n",
 		"a:$1$$:1::\nb:$2a$04$" + strings.Repeat("A", 53) + ":1\nc:U6aMy0wojraho:1:1::/:\n+::::::\n",
 		"x:$apr1$abc$:\n:::::\n\n#c\n",
+		"root:Gz94C2wX7uvBU:18000:0:99999:7:::\nadmin:q/AgOp07Ig3N.:1::\nbad:!!AgOp07Ig3N.:1::\n",
 	} {
 		f.Add([]byte(s))
 	}
@@ -23,7 +26,10 @@ func FuzzParseAccounts(f *testing.F) {
 				if kind, _ := hashKind(a.hash); kind != "md5crypt" && strings.HasPrefix(a.hash, "$1$") {
 					t.Errorf("md5crypt hash %q not classified", a.hash)
 				}
-				if strings.HasPrefix(a.hash, "$") {
+				if kind, _ := hashKind(a.hash); descrypt.IsHash(a.hash) && kind != "DES crypt" {
+					t.Errorf("DES crypt hash %q classified as %q", a.hash, kind)
+				}
+				if strings.HasPrefix(a.hash, "$") || descrypt.IsHash(a.hash) {
 					crack(a.hash, a.name)
 				}
 			}

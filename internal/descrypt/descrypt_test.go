@@ -149,13 +149,18 @@ func FuzzCrypt(f *testing.F) {
 		if h2, _ := Crypt(pw, salt); h2 != h {
 			t.Fatalf("Crypt(%q, %q) not deterministic: %q, %q", pw, salt, h, h2)
 		}
-		// Only the low 7 bits of the first 8 bytes before a NUL count.
+		// Only the low 7 bits of the first 8 bytes before a NUL count:
+		// truncating there and flipping high bits (without making a
+		// byte NUL) keeps the hash.
 		key := make([]byte, 0, 8)
 		for _, c := range pw {
 			if c == 0 || len(key) == 8 {
 				break
 			}
-			key = append(key, c&0x7f)
+			if c&0x7f != 0 {
+				c ^= 0x80
+			}
+			key = append(key, c)
 		}
 		if h2, _ := Crypt(key, salt); h2 != h {
 			t.Fatalf("Crypt(%q) = %q but Crypt(%q) = %q", pw, h, key, h2)

@@ -13,7 +13,8 @@ my @cases;
 for my $pw ('', 'a', 'test', 'password', '1234567', '12345678', '123456789',
 	'12345678plus-ignored', "\x01", "\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f",
 	"\xe9t\xe9", "it\xe9", "\x80", "\xff\xff\xff\xff\xff\xff\xff\xff", "\xc3\xa9t\xc3\xa9",
-	'        ', 'a b:c$d', '\\', '"quoted"', 'ab' . "\x00" . 'cd') {
+	'        ', 'a b:c$d', '\\', '"quoted"', 'ab' . "\x00" . 'cd',
+	"\x800", "a\x80\x80b", "\x80\x80\x80\x80\x80\x80\x80\x80x") {
 	for my $salt ('aa', '..', '//', 'zz', 'ZZ', '09', 'a.', '/Z', 'U6') {
 		push @cases, [$pw, $salt];
 	}

@@ -49,6 +49,7 @@ const (
 	maxAccounts   = 10000
 	maxFieldLen   = 1024
 	maxCryptRound = 200000 // sha*crypt rounds= above this are not cracked (cost)
+	maxDESCount   = 100000 // BSDi extended DES counts above this are not cracked
 	maxBcryptCost = 10
 )
 
@@ -314,12 +315,15 @@ func isCryptAlphabet(s string) bool {
 
 // crack tries the account name and the shipped wordlist against h. It
 // returns the matching password. Schemes without a Go implementation
-// (BSDi extended DES, yescrypt, scrypt) and hashes whose cost exceeds the
-// bounds are not tried.
+// (yescrypt, scrypt) and hashes whose cost exceeds the bounds are not
+// tried.
 func crack(h, user string) (string, bool) {
 	var c crypt.Crypter
 	switch {
-	case descrypt.IsHash(h):
+	case descrypt.IsHash(h): // traditional and BSDi extended DES
+		if descrypt.Iterations(h) > maxDESCount {
+			return "", false
+		}
 		return try(user, func(pw string) bool { return descrypt.Verify(h, []byte(pw)) })
 	case strings.HasPrefix(h, "$1$"):
 		c = md5_crypt.New()

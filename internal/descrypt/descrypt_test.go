@@ -10,7 +10,7 @@ import (
 )
 
 func TestCryptLibcVectors(t *testing.T) {
-	if len(libcVectors) < 400 {
+	if len(libcVectors) < 600 {
 		t.Fatalf("only %d vectors", len(libcVectors))
 	}
 	for _, v := range libcVectors {
@@ -50,6 +50,15 @@ func TestVerify(t *testing.T) {
 		{"aaqPiZY5xR5l/", "test", false}, // last character differs
 		{"", "", false},
 		{"$1$abc$defghij", "test", false},
+		{"_J9..salthGVxOQgfL1M", "test", true},
+		{"_J9..salthGVxOQgfL1M", "tesT", false},
+		{"_J9..saltYs522z5ZdhE", "12345678abcdefghXYZ", true}, // every byte counts
+		{"_J9..saltYs522z5ZdhE", "12345678abcdefghXY", false},
+		{"_J9..saltYs522z5ZdhE", "12345678", false},
+		{"_J9..saltRa01Emxm7PI", "\x80abcdefgh\x80", true},
+		{"_J9..salthGVxOQgfL1", "test", false},
+		{"_J9..sal!hGVxOQgfL1M", "test", false},
+		{"J9..salthGVxOQgfL1M_", "test", false},
 	} {
 		if got := Verify(tc.hash, []byte(tc.password)); got != tc.want {
 			t.Errorf("Verify(%q, %q) = %v, want %v", tc.hash, tc.password, got, tc.want)
@@ -58,7 +67,7 @@ func TestVerify(t *testing.T) {
 }
 
 func TestCryptBadSalt(t *testing.T) {
-	for _, salt := range []string{"", "a", "!!", "a!", "!a", "\x80\x80", " a", "a\x00", "$1"} {
+	for _, salt := range []string{"", "a", "!!", "a!", "!a", "\x80\x80", " a", "a\x00", "$1", "_", "_J9..sal", "_J9..sal!", "_J9!.salt"} {
 		h, err := Crypt([]byte("test"), salt)
 		if !errors.Is(err, ErrSalt) || h != "" {
 			t.Errorf("Crypt(%q) = %q, %v; want ErrSalt", salt, h, err)
@@ -93,10 +102,7 @@ func TestBlockMatchesCryptoDES(t *testing.T) {
 		c.Encrypt(want[:], in[:])
 		var ks schedule
 		ks.init(key)
-		ip := permute(block, 64, initialPerm[:])
-		l, r := ks.rounds(uint32(ip>>32), uint32(ip), 0)
-		got := permute(uint64(l)<<32|uint64(r), 64, finalPerm[:])
-		if got != binary.BigEndian.Uint64(want[:]) {
+		if got := ks.encrypt(block); got != binary.BigEndian.Uint64(want[:]) {
 			t.Fatalf("key %016x block %016x: got %016x, want %x", key, block, got, want)
 		}
 	}
@@ -118,11 +124,23 @@ func TestSBoxRowsArePermutations(t *testing.T) {
 
 func TestIsHash(t *testing.T) {
 	for h, want := range map[string]bool{
-		"aaqPiZY5xR5l.": true, "U6aMy0wojraho": true, "./0123456789A": true,
-		"aaqPiZY5xR5l": false, "aaqPiZY5xR5l:": false, "_J9..saltAygLhp4S5eQ": false, "": false,
+		"aaqPiZY5xR5l.": true, "U6aMy0wojraho": true, "./0123456789A": true, "_J9..saltAygLhp4S5eQ": true,
+		"aaqPiZY5xR5l": false, "aaqPiZY5xR5l:": false, "_J9..saltAygLhp4S5e": false, "xJ9..saltAygLhp4S5eQ": false,
+		"_J9..salt_ygLhp4S5eQ": false, "": false, "_": false,
 	} {
 		if got := IsHash(h); got != want {
 			t.Errorf("IsHash(%q) = %v", h, got)
+		}
+	}
+}
+
+func TestIterations(t *testing.T) {
+	for h, want := range map[string]int{
+		"aaqPiZY5xR5l.": 25, "_J9..saltAygLhp4S5eQ": 725, "_....saltyLmkrNdrUG6": 1, "_/...saltyLmkrNdrUG6": 1,
+		"_zzzzsaltDdX4OUzq.Bw": 1<<24 - 1, "_J9..salt": 0, "$1$x$y": 0,
+	} {
+		if got := Iterations(h); got != want {
+			t.Errorf("Iterations(%q) = %d, want %d", h, got, want)
 		}
 	}
 }
@@ -134,27 +152,36 @@ func FuzzCrypt(f *testing.F) {
 	f.Add([]byte("\xe9t\xe9\x00x"), "/9")
 	f.Add([]byte("x"), "!a")
 	f.Add([]byte("x"), "a")
+	f.Add([]byte("a long password of many bytes"), "_J9..salt")
+	f.Add([]byte("x"), "_J9..sal")
 	f.Fuzz(func(t *testing.T, pw []byte, salt string) {
+		prefix, extended := 2, strings.HasPrefix(salt, "_")
+		if extended {
+			prefix = 9
+		}
+		wantErr := len(salt) < prefix || !IsHash(salt[:prefix]+strings.Repeat(".", 11))
+		if !wantErr && extended && Iterations(salt[:prefix]+strings.Repeat(".", 11)) > 4096 {
+			return // valid but slow
+		}
 		h, err := Crypt(pw, salt)
-		wantErr := len(salt) < 2 || value(salt[0]) < 0 || value(salt[1]) < 0
 		if (err != nil) != wantErr {
 			t.Fatalf("Crypt(%q, %q) error %v, want error %v", pw, salt, err, wantErr)
 		}
 		if err != nil {
 			return
 		}
-		if !IsHash(h) || h[:2] != salt[:2] || !strings.ContainsRune(".26AEIMQUYcgkosw", rune(h[12])) {
+		if !IsHash(h) || h[:prefix] != salt[:prefix] || !strings.ContainsRune(".26AEIMQUYcgkosw", rune(h[len(h)-1])) {
 			t.Fatalf("Crypt(%q, %q) = %q: malformed", pw, salt, h)
 		}
 		if h2, _ := Crypt(pw, salt); h2 != h {
 			t.Fatalf("Crypt(%q, %q) not deterministic: %q, %q", pw, salt, h, h2)
 		}
-		// Only the low 7 bits of the first 8 bytes before a NUL count:
-		// truncating there and flipping high bits (without making a
-		// byte NUL) keeps the hash.
-		key := make([]byte, 0, 8)
+		// Only the low 7 bits of the bytes before a NUL count, and only
+		// of the first 8 in a traditional hash: truncating there and
+		// flipping high bits (without making a byte NUL) keeps the hash.
+		var key []byte
 		for _, c := range pw {
-			if c == 0 || len(key) == 8 {
+			if c == 0 || len(key) == 8 && !extended {
 				break
 			}
 			if c&0x7f != 0 {
@@ -182,11 +209,17 @@ func FuzzVerify(f *testing.F) {
 	})
 }
 
+// BenchmarkCrypt hashes one password: traditional (25 DES encryptions)
+// and extended with the usual count of 725.
 func BenchmarkCrypt(b *testing.B) {
 	pw := []byte("xc3511")
-	for b.Loop() {
-		if _, err := Crypt(pw, "Qd"); err != nil {
-			b.Fatal(err)
-		}
+	for _, setting := range []string{"Qd", "_J9..salt"} {
+		b.Run(setting, func(b *testing.B) {
+			for b.Loop() {
+				if _, err := Crypt(pw, setting); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

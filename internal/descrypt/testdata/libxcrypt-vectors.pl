@@ -32,6 +32,22 @@ for (1 .. 200) {
 	push @cases, [$pw, $a[int(rand(64))] . $a[int(rand(64))]];
 }
 
+# BSDi extended hashes: counts 0 to 4095 (tests stay fast), salts with
+# every character, passwords around the 8-byte folding boundaries.
+for my $pw ('', 'a', 'test', '12345678', '123456789', '1234567812345678',
+	'12345678123456789', 'a much longer password of 37 characters',
+	"\xe9t\xe9 \xe9t\xe9 \xe9t\xe9", "x\x80\x80\x80\x80\x80\x80\x80\x80\x80y", 'ab' . "\x00" . 'cdefghijkl') {
+	for my $setting ('_J9..salt', '_....salt', '_/...salt', '_zz..zzzz', '_.z..abcd', '_0...//..', '_12..ZY/.') {
+		push @cases, [$pw, $setting];
+	}
+}
+for (1 .. 60) {
+	my $n = int(rand(30));
+	my $pw = join '', map { chr(1 + int(rand(255))) } 1 .. $n;
+	my $setting = '_' . $a[int(rand(64))] . $a[int(rand(64))] . '..' . join '', map { $a[int(rand(64))] } 1 .. 4;
+	push @cases, [$pw, $setting];
+}
+
 sub golit {
 	my $s = shift;
 	my $o = '"';
@@ -51,7 +67,7 @@ print "var libcVectors = []struct{ password, salt, hash string }{\n";
 for my $c (@cases) {
 	my ($pw, $salt) = @$c;
 	my $h = crypt($pw, $salt);
-	die "crypt failed for salt $salt: $!" unless defined $h && length($h) == 13;
+	die "crypt failed for salt $salt: $!" unless defined $h && length($h) == ($salt =~ /^_/ ? 20 : 13);
 	printf "\t{%s, %s, %s},\n", golit($pw), golit($salt), golit($h);
 }
 print "}\n";

@@ -18,6 +18,7 @@ import (
 	"golang.org/x/crypto/ssh"
 
 	"github.com/assayhq/assay/firmware"
+	"github.com/assayhq/assay/internal/descrypt"
 )
 
 //go:embed wordlist/mirai.txt
@@ -48,6 +49,7 @@ const (
 	maxAccounts   = 10000
 	maxFieldLen   = 1024
 	maxCryptRound = 200000 // sha*crypt rounds= above this are not cracked (cost)
+	maxDESCount   = 100000 // BSDi extended DES counts above this are not cracked
 	maxBcryptCost = 10
 )
 
@@ -313,11 +315,16 @@ func isCryptAlphabet(s string) bool {
 
 // crack tries the account name and the shipped wordlist against h. It
 // returns the matching password. Schemes without a Go implementation
-// (DES crypt, yescrypt) and hashes whose cost exceeds the bounds are not
+// (yescrypt, scrypt) and hashes whose cost exceeds the bounds are not
 // tried.
 func crack(h, user string) (string, bool) {
 	var c crypt.Crypter
 	switch {
+	case descrypt.IsHash(h): // traditional and BSDi extended DES
+		if descrypt.Iterations(h) > maxDESCount {
+			return "", false
+		}
+		return try(user, func(pw string) bool { return descrypt.Verify(h, []byte(pw)) })
 	case strings.HasPrefix(h, "$1$"):
 		c = md5_crypt.New()
 	case strings.HasPrefix(h, "$apr1$"):

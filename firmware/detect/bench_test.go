@@ -44,3 +44,22 @@ func BenchmarkDetectFixtures(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkCrackDES checks one DES crypt hash that is not in the wordlist
+// against the account name and the whole wordlist (the worst case): a
+// traditional hash and a BSDi extended one with the usual count of 725.
+func BenchmarkCrackDES(b *testing.B) {
+	for _, h := range []string{
+		"q/AgOp07Ig3N.",        // crypt(3) of a password in no wordlist
+		"_J9..rnd2m8uIw.GSHMo", // the same, extended
+	} {
+		b.Run(h[:min(len(h), 9)], func(b *testing.B) {
+			for b.Loop() {
+				if pw, ok := crack(h, "admin"); ok {
+					b.Fatalf("cracked as %q", pw)
+				}
+			}
+			b.ReportMetric(float64(len(wordlist())+1), "candidates")
+		})
+	}
+}

@@ -133,7 +133,7 @@ func fixtures(t testing.TB) []fixture {
 			{CategoryDebugInterface, "/etc/inittab", SeverityHigh, "root shell on the console"},
 			{CategoryDebugInterface, "/etc/inittab", SeverityHigh, "getty runs /bin/sh"},
 			{CategoryEmptyPassword, "/etc/shadow", SeverityHigh, "guest"},
-			{CategoryHardcodedPasswordHash, "/etc/passwd", SeverityMedium, "DES crypt"},
+			{CategoryHardcodedPasswordHash, "/etc/passwd", SeverityCritical, "support: DES crypt hash of the empty password"},
 			{CategoryBackdoorAccount, "/etc/passwd", SeverityMedium, "operator"},
 			{CategoryBackdoorAccount, "/etc/passwd", SeverityLow, "support"},
 		}, reject: []want{
@@ -142,6 +142,36 @@ func fixtures(t testing.TB) []fixture {
 			{cat: CategoryHardcodedPasswordHash, path: "/mnt/jffs2/etc/shadow", detail: "ops"},
 			{cat: CategoryBackdoorAccount, path: "/mnt/jffs2/etc/passwd", detail: "ops"},
 			{cat: CategoryBackdoorAccount, path: "/etc/passwd", minSev: SeverityHigh},
+		}},
+		// DES crypt hashes made by libxcrypt's crypt(3): 7ujMko0admin (Mirai;
+		// only its first 8 characters count), xmhdipc (Mirai), and a strong
+		// password in the wordlist of no scanner. BSDi extended DES:
+		// juantech (Mirai), admin (Mirai, but a count of 262143, above the
+		// cracking bound), and a strong password.
+		{name: "accounts: DES crypt cracked and not", format: "cpio", files: []tf{
+			{name: "etc", dir: true},
+			{name: "etc/passwd", body: "root:x:0:0:root:/root:/bin/sh\nadmin:x:1000:1000::/home/admin:/bin/sh\n"},
+			{name: "etc/shadow", body: "root:Gz94C2wX7uvBU:18000:0:99999:7:::\nadmin:q/AgOp07Ig3N.:18000:0:99999:7:::\n"},
+			{name: "opt", dir: true}, {name: "opt/etc", dir: true},
+			{name: "opt/etc/passwd", body: "root:_J9..vdorm8o85Ct/MSw:0:0::/root:/bin/sh\nsvc:_zzz.Adm1s0/mMWA9Aio:0:0::/:/bin/sh\nops:_J9..rnd2m8uIw.GSHMo:1000:1000::/:/bin/sh\n"},
+			{name: "www", dir: true},
+			{name: "www/.htpasswd", body: "viewer:A5B9unRU.6U3o\n"},
+			{name: "www/ops", dir: true},
+			{name: "www/ops/.htpasswd", body: "ops:q/AgOp07Ig3N.\n"},
+		}, want: []want{
+			{CategoryHardcodedPasswordHash, "/etc/shadow", SeverityHigh, "root: DES crypt hash of a default password (7"},
+			{CategoryHardcodedPasswordHash, "/etc/shadow", SeverityHigh, "admin: DES crypt hash (weak algorithm), same on every device"},
+			{CategoryHardcodedPasswordHash, "/www/.htpasswd", SeverityHigh, "viewer: DES crypt hash of a default password"},
+			{CategoryHardcodedPasswordHash, "/www/ops/.htpasswd", SeverityMedium, "ops: DES crypt hash (weak algorithm)"},
+			{CategoryHardcodedPasswordHash, "/opt/etc/passwd", SeverityHigh, "root: BSDi extended DES hash of a default password (j"},
+			{CategoryHardcodedPasswordHash, "/opt/etc/passwd", SeverityHigh, "svc: BSDi extended DES hash (weak algorithm)"},
+			{CategoryHardcodedPasswordHash, "/opt/etc/passwd", SeverityHigh, "ops: BSDi extended DES hash (weak algorithm)"},
+		}, reject: []want{
+			{cat: CategoryHardcodedPasswordHash, path: "/etc/shadow", detail: "admin: DES crypt hash of"},
+			{cat: CategoryHardcodedPasswordHash, path: "/opt/etc/passwd", detail: "svc: BSDi extended DES hash of"},
+			{cat: CategoryHardcodedPasswordHash, path: "/opt/etc/passwd", detail: "ops: BSDi extended DES hash of"},
+			{cat: CategoryHardcodedPasswordHash, path: "/www/ops/.htpasswd", minSev: SeverityHigh},
+			{cat: CategoryPlaintextPassword, path: "/etc/shadow"},
 		}},
 		{name: "keys in PEM, OpenSSH, Dropbear; certificates", format: "nested", files: []tf{
 			{name: "etc", dir: true}, {name: "etc/dropbear", dir: true}, {name: "etc/ssl", dir: true}, {name: "etc/ssl/certs", dir: true},

@@ -3,6 +3,8 @@ package detect
 import (
 	"strings"
 	"testing"
+
+	"github.com/assayhq/assay/internal/descrypt"
 )
 
 func FuzzParseAccounts(f *testing.F) {
@@ -11,6 +13,8 @@ func FuzzParseAccounts(f *testing.F) {
 		"root:$6$rounds=999999999$abc$def:19723:0:99999:7:::\nadmin:$5$Wd7pQ2mZ$AzAptUuzFl0QqXrl5H/GLLnHTbTwax0UIfSPNiZhC80:1::::::\n",
 		"a:$1$$:1::\nb:$2a$04$" + strings.Repeat("A", 53) + ":1\nc:U6aMy0wojraho:1:1::/:\n+::::::\n",
 		"x:$apr1$abc$:\n:::::\n\n#c\n",
+		"root:Gz94C2wX7uvBU:18000:0:99999:7:::\nadmin:q/AgOp07Ig3N.:1::\nbad:!!AgOp07Ig3N.:1::\n",
+		"root:_J9..vdorm8o85Ct/MSw:1::\nsvc:_zzz.Adm1s0/mMWA9Aio:1::\nx:_J9..vdorm8o85Ct/MS:1::\n",
 	} {
 		f.Add([]byte(s))
 	}
@@ -23,7 +27,12 @@ func FuzzParseAccounts(f *testing.F) {
 				if kind, _ := hashKind(a.hash); kind != "md5crypt" && strings.HasPrefix(a.hash, "$1$") {
 					t.Errorf("md5crypt hash %q not classified", a.hash)
 				}
-				if strings.HasPrefix(a.hash, "$") {
+				if kind, _ := hashKind(a.hash); descrypt.IsHash(a.hash) && kind != "DES crypt" && kind != "BSDi extended DES" {
+					t.Errorf("DES crypt hash %q classified as %q", a.hash, kind)
+				}
+				// Extended DES counts between 1000 and the bound are valid
+				// but too slow for fuzzing.
+				if n := descrypt.Iterations(a.hash); strings.HasPrefix(a.hash, "$") || n > 0 && (n <= 1000 || n > maxDESCount) {
 					crack(a.hash, a.name)
 				}
 			}

@@ -186,8 +186,14 @@ const maxRPMDB = 512 << 20
 
 // rpmFiles lists the files of each package in the rpm database rel of
 // fsys (SQLite, NDB or BerkeleyDB). The rpm readers need a real file, so
-// the database is copied to a temporary directory first.
-func rpmFiles(ctx context.Context, fsys fs.FS, rel string) (map[string][]string, error) {
+// the database is copied to a temporary directory first. A panic in the
+// rpm readers on a hostile database becomes an error.
+func rpmFiles(ctx context.Context, fsys fs.FS, rel string) (out map[string][]string, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			out, err = nil, fmt.Errorf("%s: malformed rpm database: %v", rel, r)
+		}
+	}()
 	dir, err := os.MkdirTemp("", "assay-rpmdb-")
 	if err != nil {
 		return nil, err
@@ -206,7 +212,7 @@ func rpmFiles(ctx context.Context, fsys fs.FS, rel string) (map[string][]string,
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", rel, err)
 	}
-	out := map[string][]string{}
+	out = map[string][]string{}
 	for _, p := range pkgs {
 		files, err := p.InstalledFileNames()
 		if err != nil {

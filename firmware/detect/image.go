@@ -12,9 +12,10 @@ import (
 
 // image indexes the unpacked files by filesystem root.
 type image struct {
-	res   *firmware.Result
-	opts  Options
-	roots []*root
+	res     *firmware.Result
+	opts    Options
+	roots   []*root
+	cracker cracker
 }
 
 // root is one filesystem inside the image (the innermost container of a

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/GehirnInc/crypt/sha512_crypt"
 )
 
 // TestSecretWindows checks that the keyword windows keep what scanning a
@@ -60,6 +62,45 @@ func TestMergeSpans(t *testing.T) {
 	for _, tt := range tests {
 		if got := mergeSpans(tt.in); fmt.Sprint(got) != fmt.Sprint(tt.want) {
 			t.Errorf("mergeSpans(%v) = %v, want %v", tt.in, got, tt.want)
+		}
+	}
+}
+
+// TestCrackerBudget checks that the wordlist checks stop when the image's
+// budget is spent, that results are remembered, and the cost estimates.
+func TestCrackerBudget(t *testing.T) {
+	h, err := sha512_crypt.New().Generate([]byte("xc3511"), []byte("$6$9xPq2Lm0aZ"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c cracker
+	if pw, ok, tried := c.crack(h, "root"); !ok || !tried || pw != "xc3511" {
+		t.Fatalf("crack = %q %v %v", pw, ok, tried)
+	}
+	spent := c.spent
+	if want := int64(5000 * (len(wordlist()) + 1)); spent != want {
+		t.Errorf("spent %d, want %d", spent, want)
+	}
+	if _, ok, _ := c.crack(h, "root"); !ok || c.spent != spent {
+		t.Errorf("repeated hash checked again: spent %d", c.spent)
+	}
+	c.spent = maxCrackWork - 1
+	if _, ok, tried := c.crack(h, "admin"); ok || tried {
+		t.Errorf("over budget: ok %v tried %v", ok, tried)
+	}
+	for _, tt := range []struct {
+		h    string
+		want int64
+	}{
+		{"$6$rounds=100000$salt$x", 100000},
+		{"$5$salt$x", 5000},
+		{"$1$salt$x", 300},
+		{"$2a$10$abcdefghijklmnopqrstuu5Zq4T9mW2xK7pL3vN8rB5cJ1hZq4T9m", 60 << 10},
+		{"aaqPiZY5xR5l.", 12},
+		{"$y$j9T$x", 1},
+	} {
+		if got := crackCost(tt.h); got != tt.want {
+			t.Errorf("crackCost(%s) = %d, want %d", tt.h, got, tt.want)
 		}
 	}
 }

@@ -32,9 +32,8 @@
 # The build is idempotent and deterministic: all "random" bytes come from
 # AES-CTR keyed by fixed strings, timestamps are fixed, and the image is
 # rebuilt only when the build steps of this script or the set of cached
-# packages change
-# (REBUILD=1 forces it). Rebuilding replaces only the files listed above in
-# OUTDIR.
+# packages change (REBUILD=1 forces it). Rebuilding replaces only the files
+# listed above in OUTDIR.
 #
 # Environment:
 #   SKIP_TIMING=1   build the image only (same as --skip-timing)
@@ -101,11 +100,16 @@ fi
 
 # --- 1. packages: Debian bookworm, amd64 ----------------------------------
 # Typical of a Linux router/gateway firmware: BusyBox userland, C library,
-# TLS and HTTP clients, SSH servers (Dropbear and OpenSSH), DNS/DHCP, web
-# servers, Wi-Fi (hostapd, wpa_supplicant), PPP, UPnP, SMB, systemd/udev,
-# interpreters (Perl, Python) and git. gdbserver is a debugger left in a
-# production image, a finding a reviewer should make. Order matters: it is
-# the unpack order and the order of the dpkg status database.
+# TLS and HTTP clients, SSH servers (Dropbear and OpenSSH), DNS/DHCP, a web
+# server (lighttpd), Wi-Fi (hostapd, wpa_supplicant), PPP, UPnP, SMB,
+# systemd/udev, interpreters (Perl, Python) and git, plus gdbserver, a
+# debugger that should not ship in a production image. nginx-core (a
+# metapackage: documentation only) and miniupnpd (init script and
+# configuration; the daemon is in miniupnpd-iptables/-nftables) are in the
+# package database without their binaries, as in the first measurement.
+# Order matters: it is the unpack order and the order of the dpkg status
+# database. The suite is bookworm main without -updates and -security: the
+# versions are those of the latest point release when the cache is filled.
 ARCH=amd64
 PKGS="busybox libc6 libc-bin libssl3 openssl zlib1g curl libcurl4 dropbear-bin dnsmasq-base lighttpd
  sqlite3 libsqlite3-0 iptables ppp hostapd wpasupplicant gdbserver openssh-server openssh-client miniupnpd
@@ -250,7 +254,7 @@ run() { # run NAME ARGS...: time one assay command; exit 1 (policy) is fine
 	log "timing: assay $*"
 	/usr/bin/time -v -o "$RES/$name.time" "$ASSAY" -q "$@" "$IMG" >"$RES/$name.json" 2>"$RES/$name.err" || rc=$?
 	[ "$rc" -le 1 ] || die "assay $* failed (exit $rc): see $RES/$name.err"
-	rows+=("$(python3 - "$RES/$name.time" "assay $*" <<'PY'
+	rows+=("$(python3 - "$RES/$name.time" "assay $* IMAGE" <<'PY'
 import re, sys
 t = open(sys.argv[1]).read()
 def get(key):

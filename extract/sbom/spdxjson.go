@@ -44,6 +44,9 @@ func ReadSPDXJSON(ctx context.Context, r io.Reader, name string, lim limit.Limit
 	if err != nil {
 		return nil, fmt.Errorf("%s: spdx-json: %w", name, err)
 	}
+	if sr.version == "SPDX-2.1" && len(sr.empty) > 0 {
+		sr.inv.Components = dropIndexes(sr.inv.Components, sr.empty)
+	}
 	if sr.version != "SPDX-2.3" {
 		for i := range sr.inv.Components {
 			sr.inv.Components[i].Type = "" // primaryPackagePurpose is new in SPDX 2.3
@@ -62,6 +65,20 @@ func ReadSPDXJSON(ctx context.Context, r io.Reader, name string, lim limit.Limit
 	return sr.inv, nil
 }
 
+// dropIndexes returns list without the elements at the ascending indexes
+// drop (nil when none is left).
+func dropIndexes[T any](list []T, drop []int) []T {
+	var out []T
+	for i, v := range list {
+		if len(drop) > 0 && drop[0] == i {
+			drop = drop[1:]
+			continue
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
 // spdxVersions are the SPDX versions whose JSON tools-golang reads into
 // its 2.3 model.
 var spdxVersions = map[string]bool{"SPDX-2.1": true, "SPDX-2.2": true, "SPDX-2.3": true}
@@ -73,7 +90,14 @@ var (
 	spdxCreationKeys = []string{"creators", "created", "licenseListVersion"}
 	spdxPackageKeys  = []string{"SPDXID", "name", "versionInfo", "supplier", "checksums", "licenseConcluded",
 		"licenseDeclared", "externalRefs", "primaryPackagePurpose", "hasFiles"}
+	// spdx21PackageKeys are the other members of tools-golang's SPDX 2.1
+	// package: whether they are set decides whether a package is kept.
+	spdx21PackageKeys = []string{"packageFileName", "originator", "downloadLocation", "filesAnalyzed",
+		"packageVerificationCode", "homepage", "sourceInfo", "licenseInfoFromFiles", "licenseComments",
+		"copyrightText", "summary", "description", "comment", "files", "annotations"}
+	spdxVerificationKeys = []string{"packageVerificationCodeValue", "packageVerificationCodeExcludedFiles"}
 	spdxExtRefKeys       = []string{"referenceType", "referenceLocator"}
+	spdxPackageAllKeys   = append(append([]string{}, spdxPackageKeys...), spdx21PackageKeys...)
 	spdxChecksumKeys     = []string{"algorithm", "checksumValue"}
 	spdxFileKeys         = []string{"SPDXID", "fileName", "checksums"}
 	spdxRelationshipKeys = []string{"spdxElementId", "relatedSpdxElement", "relationshipType"}
@@ -90,6 +114,7 @@ type spdxJSONReader struct {
 	describes []common.DocElementID
 	hasFiles  []spdxRel // CONTAINS relationships from packages' "hasFiles"
 	rels      []spdxRel
+	empty     []int // indexes of the packages that SPDX 2.1 conversion drops
 
 	// Errors in members that only some SPDX versions have; which applies
 	// is known at the end of the document.
@@ -116,7 +141,7 @@ func (sr *spdxJSONReader) document() error {
 		case "documentDescribes":
 			sr.describes, err = sr.docElementIDs(&sr.err22)
 		case "packages":
-			sr.inv.Components, sr.hasFiles = sr.inv.Components[:0], nil // the last "packages" wins
+			sr.inv.Components, sr.hasFiles, sr.empty = sr.inv.Components[:0], nil, nil // the last "packages" wins
 			n := 0
 			_, err = sr.array(func() error {
 				n++
@@ -162,7 +187,8 @@ func (sr *spdxJSONReader) pkg() error {
 	}
 	var p spdx.Package
 	var hasFiles []common.DocElementID
-	err := sr.object(spdxPackageKeys, func(key string) (err error) {
+	var lists, other bool // non-null checksums or externalRefs; other SPDX 2.1 members set
+	err := sr.object(spdxPackageAllKeys, func(key string) (err error) {
 		switch key {
 		case "SPDXID":
 			err = sr.elementID(&p.PackageSPDXIdentifier)
@@ -173,22 +199,36 @@ func (sr *spdxJSONReader) pkg() error {
 		case "supplier":
 			err = sr.supplier(&p.PackageSupplier)
 		case "checksums":
-			p.PackageChecksums, err = sr.checksums()
+			var ok bool
+			p.PackageChecksums, ok, err = sr.checksums()
+			lists = lists || ok
 		case "licenseConcluded":
 			err = sr.setStr(&p.PackageLicenseConcluded)
 		case "licenseDeclared":
 			err = sr.setStr(&p.PackageLicenseDeclared)
 		case "externalRefs":
-			p.PackageExternalReferences, err = sr.externalRefs()
+			var ok bool
+			p.PackageExternalReferences, ok, err = sr.externalRefs()
+			lists = lists || ok
 		case "primaryPackagePurpose":
 			err = sr.versioned(&sr.err23, func() error { return sr.setStr(&p.PrimaryPackagePurpose) })
 		case "hasFiles":
 			hasFiles, err = sr.docElementIDs(&sr.err22)
+		case "packageVerificationCode":
+			err = sr.object(spdxVerificationKeys, func(string) error { return sr.setMember(&other) })
+		default:
+			err = sr.setMember(&other)
 		}
 		return err
 	})
 	if err != nil {
 		return err
+	}
+	if !other && !lists && p.PackageSPDXIdentifier == "" && p.PackageName == "" && p.PackageVersion == "" &&
+		p.PackageSupplier == nil && p.PackageLicenseConcluded == "" && p.PackageLicenseDeclared == "" {
+		// tools-golang's conversion from SPDX 2.1 turns a package whose
+		// every field is zero into nil, which is skipped.
+		sr.empty = append(sr.empty, len(sr.inv.Components))
 	}
 	sr.inv.Add(spdxPackage(&p, sr.inv.Target))
 	for _, f := range hasFiles {
@@ -197,9 +237,9 @@ func (sr *spdxJSONReader) pkg() error {
 	return nil
 }
 
-func (sr *spdxJSONReader) externalRefs() ([]*spdx.PackageExternalReference, error) {
+func (sr *spdxJSONReader) externalRefs() ([]*spdx.PackageExternalReference, bool, error) {
 	var list []*spdx.PackageExternalReference
-	_, err := sr.array(func() error {
+	ok, err := sr.array(func() error {
 		if sr.dec.PeekKind() == 'n' {
 			list = append(list, nil)
 			_, err := sr.dec.ReadToken()
@@ -214,12 +254,14 @@ func (sr *spdxJSONReader) externalRefs() ([]*spdx.PackageExternalReference, erro
 			return sr.setStr(&ref.Locator)
 		})
 	})
-	return list, err
+	return list, ok, err
 }
 
-func (sr *spdxJSONReader) checksums() ([]common.Checksum, error) {
+// checksums reads an array of checksums; it reports whether it was an
+// array rather than null.
+func (sr *spdxJSONReader) checksums() ([]common.Checksum, bool, error) {
 	var list []common.Checksum
-	_, err := sr.array(func() error {
+	ok, err := sr.array(func() error {
 		list = append(list, common.Checksum{})
 		c := &list[len(list)-1]
 		return sr.object(spdxChecksumKeys, func(key string) error {
@@ -232,7 +274,24 @@ func (sr *spdxJSONReader) checksums() ([]common.Checksum, error) {
 			return sr.setStr(&c.Value)
 		})
 	})
-	return list, err
+	return list, ok, err
+}
+
+// setMember skips a member's value and sets *set when encoding/json would
+// give it a non-zero value: anything but null, "" and false.
+func (sr *spdxJSONReader) setMember(set *bool) error {
+	switch sr.dec.PeekKind() {
+	case '{', '[':
+		*set = true
+		return sr.dec.SkipValue()
+	}
+	v, err := sr.dec.ReadValue()
+	switch string(v) {
+	case "null", `""`, "false":
+	default:
+		*set = true
+	}
+	return err
 }
 
 // file checks one file the way tools-golang reads it; files are not
@@ -247,7 +306,7 @@ func (sr *spdxJSONReader) file() error {
 		case "fileName":
 			err = sr.setStr(&fileName)
 		case "checksums":
-			_, err = sr.checksums()
+			_, _, err = sr.checksums()
 		}
 		return err
 	})

@@ -30,7 +30,7 @@ import (
 func ReadSPDXJSON(ctx context.Context, r io.Reader, name string, lim limit.Limits) (*inventory.Inventory, error) {
 	lim = lim.WithDefaults()
 	sr := &spdxJSONReader{
-		tokenReader: newTokenReader(ctx, limit.Reader(r, lim.MaxFileBytes)),
+		tokenReader: newTokenReader(ctx, limitTokens(limit.Reader(r, lim.MaxFileBytes), lim.MaxStringBytes)),
 		lim:         lim,
 		inv:         &inventory.Inventory{Target: name, Kind: inventory.KindSBOM},
 	}

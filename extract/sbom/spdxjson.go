@@ -389,13 +389,13 @@ type unmarshaler interface{ UnmarshalJSON([]byte) error }
 // unmarshal reads one value and hands its JSON text to dst, as
 // encoding/json does for a json.Unmarshaler.
 func (sr *spdxJSONReader) unmarshal(dst unmarshaler) error {
-	ptr, off := pointer(sr.dec), sr.dec.InputOffset()
+	off := sr.dec.InputOffset()
 	v, err := sr.dec.ReadValue()
 	if err != nil {
 		return err
 	}
 	if err := dst.UnmarshalJSON(v); err != nil {
-		return &valueError{fmt.Sprintf("at %s (byte %d): %v", ptr, off, err)}
+		return &valueError{fmt.Sprintf("at %s (byte %d): %v", pointer(sr.dec), off, err)}
 	}
 	return nil
 }

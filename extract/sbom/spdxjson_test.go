@@ -35,10 +35,16 @@ func readSPDXJSONReference(data []byte, name string, lim limit.Limits) (inv *inv
 	return readSPDX2(context.Background(), bytes.NewReader(data), name, lim, "spdx-json", version, spdxjson.Read)
 }
 
-// spdxJSONFiles returns the SPDX 2 JSON documents of the test data and of
-// the shared corpus.
-func spdxJSONFiles(t *testing.T) []string {
-	files, _ := filepath.Glob("testdata/*spdx*.json")
+// jsonDoc is a JSON document of the test data or the shared corpus.
+type jsonDoc struct {
+	path string
+	data []byte
+}
+
+// corpusJSON returns the documents matching glob in the test data and the
+// JSON documents of the shared corpus whose text contains marker.
+func corpusJSON(t *testing.T, glob, marker string) []jsonDoc {
+	files, _ := filepath.Glob(glob)
 	root := filepath.Join(mirrortest.VulnDir(t), "sboms")
 	err := filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
 		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".json") {
@@ -49,14 +55,14 @@ func spdxJSONFiles(t *testing.T) []string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var out []string
+	var out []jsonDoc
 	for _, p := range files {
 		data, err := os.ReadFile(p)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if bytes.Contains(data, []byte(`"spdxVersion"`)) {
-			out = append(out, p)
+		if bytes.Contains(data, []byte(marker)) {
+			out = append(out, jsonDoc{p, data})
 		}
 	}
 	return out
@@ -67,24 +73,17 @@ func spdxJSONFiles(t *testing.T) []string {
 // SPDX 2 JSON document of the shared corpus and the test data, and on a
 // generated one.
 func TestSPDXJSONMatchesLibrary(t *testing.T) {
-	files := spdxJSONFiles(t)
-	if len(files) < 20 {
-		t.Errorf("found only %d SPDX JSON documents", len(files))
-	}
-	docs := map[string][]byte{}
-	for _, p := range files {
-		data, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		docs[p] = data
+	docs := corpusJSON(t, "testdata/*spdx*.json", `"spdxVersion"`)
+	if len(docs) < 20 {
+		t.Errorf("found only %d SPDX JSON documents", len(docs))
 	}
 	var gen bytes.Buffer
 	if err := sbomtest.WriteSPDX(&gen, 1000); err != nil {
 		t.Fatal(err)
 	}
-	docs["generated.spdx.json"] = gen.Bytes()
-	for p, data := range docs {
+	docs = append(docs, jsonDoc{"generated.spdx.json", gen.Bytes()})
+	for _, d := range docs {
+		p, data := d.path, d.data
 		want, err := readSPDXJSONReference(data, p, limit.Limits{})
 		if err != nil {
 			t.Errorf("%s: tools-golang: %v", p, err)

@@ -16,6 +16,7 @@ import (
 	"github.com/assayhq/assay/extract/sbom/sbomtest"
 	"github.com/assayhq/assay/internal/mirrortest"
 	"github.com/assayhq/assay/inventory"
+	"github.com/assayhq/assay/inventory/encode"
 	"github.com/go-json-experiment/json/jsontext"
 	spdxjson "github.com/spdx/tools-golang/json"
 )
@@ -70,8 +71,9 @@ func corpusJSON(t *testing.T, glob, marker string) []jsonDoc {
 
 // TestSPDXJSONMatchesLibrary compares the streaming reader with
 // tools-golang's whole-document read, component by component, on every
-// SPDX 2 JSON document of the shared corpus and the test data, and on a
-// generated one.
+// SPDX 2 JSON document of the shared corpus and the test data, on a
+// generated one, and on the CycloneDX documents of the corpus converted to
+// SPDX 2.3 by assay's encoder.
 func TestSPDXJSONMatchesLibrary(t *testing.T) {
 	docs := corpusJSON(t, "testdata/*spdx*.json", `"spdxVersion"`)
 	if len(docs) < 20 {
@@ -82,6 +84,25 @@ func TestSPDXJSONMatchesLibrary(t *testing.T) {
 		t.Fatal(err)
 	}
 	docs = append(docs, jsonDoc{"generated.spdx.json", gen.Bytes()})
+	// The CycloneDX documents of the corpus as SPDX 2.3, by assay's encoder.
+	for _, d := range corpusJSON(t, "testdata/*.cdx.json", `"bomFormat"`) {
+		if raceEnabled && len(d.data) > 1<<20 {
+			continue
+		}
+		inv, err := ReadCycloneDXJSON(context.Background(), bytes.NewReader(d.data), d.path, limit.Limits{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(inv.Components) == 0 {
+			continue // VEX documents
+		}
+		var b bytes.Buffer
+		if err := encode.Write(&b, "spdx", []*inventory.Inventory{inv}); err != nil {
+			t.Fatalf("%s: %v", d.path, err)
+		}
+		docs = append(docs, jsonDoc{d.path + " as SPDX", b.Bytes()})
+	}
+	t.Logf("comparing %d documents", len(docs))
 	for _, d := range docs {
 		p, data := d.path, d.data
 		want, err := readSPDXJSONReference(data, p, limit.Limits{})

@@ -27,7 +27,7 @@ import (
 // errors.
 func ReadCycloneDXXML(ctx context.Context, r io.Reader, name string, lim limit.Limits) (*inventory.Inventory, error) {
 	lim = lim.WithDefaults()
-	xd := xml.NewDecoder(limit.Reader(r, lim.MaxFileBytes))
+	xd := xml.NewDecoder(limitXMLTokens(limit.Reader(r, lim.MaxFileBytes), lim.MaxStringBytes))
 	conv := newCDXConverter(name, lim)
 	ns, err := xmlRoot(xd)
 	if err != nil {

@@ -22,10 +22,10 @@ type xmlLimitReader struct {
 	off   int64 // bytes passed through before the current Read
 	run   int64 // length of the current token
 	state xmlState
-	quote byte  // inside a quoted attribute or directive value: the quote
-	seen  int   // bytes of "<![CDATA[" matched; '-', ']' or '?' just seen in a comment, CDATA section or PI
-	depth int   // nesting of < > in a directive
-	dlt   int   // in a directive: 1 after '<', 2 and 3 after "<!" and "<!-"
+	quote byte // inside a quoted attribute or directive value: the quote
+	seen  int  // bytes of "<![CDATA[" matched; '-', ']' or '?' just seen in a comment, CDATA section or PI
+	depth int  // nesting of < > in a directive
+	dlt   int  // in a directive: 1 after '<', 2 and 3 after "<!" and "<!-"
 
 	done      int64 // length of the token the last byte ended, if any
 	doneState xmlState

@@ -19,9 +19,11 @@ type Limits struct {
 	// MaxBinaryBytes is the largest executable read for build information.
 	// Default 1 GiB.
 	MaxBinaryBytes int64
-	// MaxStringBytes is the longest single string, number or run of white
-	// space in a JSON document (JSON decoders buffer each whole, so this
-	// bounds their memory). Default 16 MiB.
+	// MaxStringBytes is the longest single token of a JSON or XML
+	// document: a JSON string, number or run of white space; an XML text,
+	// tag, comment, CDATA section, processing instruction or directive.
+	// Decoders buffer each token whole, so this bounds their memory.
+	// Default 16 MiB.
 	MaxStringBytes int64
 	// MaxComponents is the most components read from one document.
 	// Default 2,000,000.

@@ -72,21 +72,29 @@ func TestTokenLimitReader(t *testing.T) {
 		{"structure is not a run", `[[[[[[[[[[]]]]]]]]]]`, 3, ""},
 	}
 	for _, tt := range tests {
-		for _, chunked := range []bool{false, true} {
-			var r io.Reader = strings.NewReader(tt.data)
-			if chunked {
-				r = iotest.OneByteReader(r)
-			}
-			got, err := io.ReadAll(limitTokens(r, tt.max))
-			switch {
-			case tt.want == "" && (err != nil || string(got) != tt.data):
-				t.Errorf("%s (chunked %v): %q, %v", tt.name, chunked, got, err)
-			case tt.want != "" && (err == nil || !errors.Is(err, limit.ErrTooLarge) || !strings.Contains(err.Error(), tt.want)):
-				t.Errorf("%s (chunked %v): err = %v, want %q", tt.name, chunked, err, tt.want)
-			}
-			if (err != nil) != (longestRun([]byte(tt.data)) > tt.max) {
-				t.Errorf("%s: disagrees with longestRun %d", tt.name, longestRun([]byte(tt.data)))
-			}
+		checkLimitReader(t, tt.name, tt.data, tt.max, tt.want, limitTokens)
+		if (tt.want != "") != (longestRun([]byte(tt.data)) > tt.max) {
+			t.Errorf("%s: disagrees with longestRun %d", tt.name, longestRun([]byte(tt.data)))
+		}
+	}
+}
+
+// checkLimitReader reads data through bound(r, max) in one read and byte
+// by byte: want is a substring of the error expected, or "" when data
+// must pass unchanged.
+func checkLimitReader(t *testing.T, name, data string, max int64, want string, bound func(io.Reader, int64) io.Reader) {
+	t.Helper()
+	for _, chunked := range []bool{false, true} {
+		var r io.Reader = strings.NewReader(data)
+		if chunked {
+			r = iotest.OneByteReader(r)
+		}
+		got, err := io.ReadAll(bound(r, max))
+		switch {
+		case want == "" && (err != nil || string(got) != data):
+			t.Errorf("%s (chunked %v): %q, %v", name, chunked, got, err)
+		case want != "" && (err == nil || !errors.Is(err, limit.ErrTooLarge) || !strings.Contains(err.Error(), want)):
+			t.Errorf("%s (chunked %v): err = %v, want %q", name, chunked, err, want)
 		}
 	}
 }

@@ -147,6 +147,14 @@ func (x *xmlLimitReader) step(c byte) {
 // tag handles a byte of a start or end tag: '>' outside a quoted
 // attribute value ends it.
 func (x *xmlLimitReader) tag(c byte) {
+	if !x.quoted(c) && c == '>' {
+		x.finish()
+	}
+}
+
+// quoted follows quotes in a tag or directive and reports whether c is
+// part of a quoted value (its quotes included).
+func (x *xmlLimitReader) quoted(c byte) bool {
 	switch {
 	case x.quote != 0:
 		if c == x.quote {
@@ -154,9 +162,10 @@ func (x *xmlLimitReader) tag(c byte) {
 		}
 	case c == '"' || c == '\'':
 		x.quote = c
-	case c == '>':
-		x.finish()
+	default:
+		return false
 	}
+	return true
 }
 
 // finish ends the current markup token; text follows.
@@ -199,12 +208,7 @@ func (x *xmlLimitReader) inDirective(c byte) {
 		x.depth++ // a nested '<'; c is handled as any byte
 	}
 	switch {
-	case x.quote != 0:
-		if c == x.quote {
-			x.quote = 0
-		}
-	case c == '"' || c == '\'':
-		x.quote = c
+	case x.quoted(c):
 	case c == '<':
 		x.dlt = 1
 	case c == '>':

@@ -5,11 +5,8 @@ import (
 	"encoding/xml"
 	"errors"
 	"io"
-	"strings"
 	"testing"
 	"testing/iotest"
-
-	"github.com/assayhq/assay/extract/limit"
 )
 
 // longestXMLToken returns the length of the longest token of a
@@ -52,19 +49,7 @@ func TestXMLLimitReader(t *testing.T) {
 		if !ok || (longest > tt.max) != (tt.want != "") {
 			t.Errorf("%s: encoding/xml's longest token %d (%v)", tt.name, longest, ok)
 		}
-		for _, chunked := range []bool{false, true} {
-			var r io.Reader = strings.NewReader(tt.data)
-			if chunked {
-				r = iotest.OneByteReader(r)
-			}
-			got, err := io.ReadAll(limitXMLTokens(r, tt.max))
-			switch {
-			case tt.want == "" && (err != nil || string(got) != tt.data):
-				t.Errorf("%s (chunked %v): %q, %v", tt.name, chunked, got, err)
-			case tt.want != "" && (err == nil || !errors.Is(err, limit.ErrTooLarge) || !strings.Contains(err.Error(), tt.want)):
-				t.Errorf("%s (chunked %v): err = %v, want %q", tt.name, chunked, err, tt.want)
-			}
-		}
+		checkLimitReader(t, tt.name, tt.data, tt.max, tt.want, limitXMLTokens)
 	}
 }
 

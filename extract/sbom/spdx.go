@@ -69,7 +69,7 @@ func spdxInventory(ctx context.Context, doc *spdx.Document, name, format string,
 			rels = append(rels, spdxRel{a: string(r.RefA.ElementRefID), b: string(r.RefB.ElementRefID), typ: r.Relationship})
 		}
 	}
-	relateSPDX(inv, rels)
+	relateSPDX(inv, spdxIndex(inv), rels)
 	return inv, nil
 }
 
@@ -78,16 +78,22 @@ func spdxInventory(ctx context.Context, doc *spdx.Document, name, format string,
 // element ID only).
 type spdxRel struct{ a, b, typ string }
 
-// relateSPDX records the relationships between packages of inv: the
-// described package (DESCRIBES) is marked as the subject, containment,
-// dependency, variant and ancestry become Parent and DependsOn.
-// Relationships to elements that are not packages (files, the document)
-// are ignored.
-func relateSPDX(inv *inventory.Inventory, rels []spdxRel) {
+// spdxIndex maps the SPDX IDs of the packages of inv to their indexes
+// (the last of equal IDs).
+func spdxIndex(inv *inventory.Inventory) map[string]int {
 	index := make(map[string]int, len(inv.Components))
 	for i, c := range inv.Components {
 		index[c.ID] = i
 	}
+	return index
+}
+
+// relateSPDX records the relationships between packages of inv (index
+// from spdxIndex): the described package (DESCRIBES) is marked as the
+// subject, containment, dependency, variant and ancestry become Parent
+// and DependsOn. Relationships to elements that are not packages (files,
+// the document) are ignored.
+func relateSPDX(inv *inventory.Inventory, index map[string]int, rels []spdxRel) {
 	for _, r := range rels {
 		a, b := r.a, r.b
 		switch typ := strings.ToUpper(r.typ); typ {

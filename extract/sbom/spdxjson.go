@@ -1,6 +1,7 @@
 package sbom
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -52,15 +53,25 @@ func ReadSPDXJSON(ctx context.Context, r io.Reader, name string, lim limit.Limit
 			sr.inv.Components[i].Type = "" // primaryPackagePurpose is new in SPDX 2.3
 		}
 	}
-	rels := sr.rels
+	index := spdxIndex(sr.inv)
+	relateSPDX(sr.inv, index, sr.rels)
 	if sr.version != "SPDX-2.1" {
-		// tools-golang turns these into relationships for SPDX 2.2 and 2.3.
-		for _, id := range sr.describes {
-			rels = append(rels, spdxRel{a: string(sr.docID), b: string(id.ElementRefID), typ: common.TypeRelationshipDescribe})
+		// tools-golang turns these into DESCRIBES and CONTAINS
+		// relationships after the others for SPDX 2.2 and 2.3. Only those
+		// between packages count.
+		sr.describes.each(func(id []byte) {
+			if i, ok := index[string(id)]; ok {
+				setMeta(&sr.inv.Components[i], SubjectKey, "true")
+			}
+		})
+		for _, h := range sr.hasFiles {
+			h.ids.each(func(id []byte) {
+				if _, ok := index[string(id)]; ok {
+					link(sr.inv, index, h.pkg, string(id), inventory.RelContains)
+				}
+			})
 		}
-		rels = append(rels, sr.hasFiles...)
 	}
-	relateSPDX(sr.inv, rels)
 	sr.inv.Format = "spdx-json " + strings.TrimPrefix(sr.version, "SPDX-")
 	return sr.inv, nil
 }
@@ -103,6 +114,28 @@ var (
 	spdxRelationshipKeys = []string{"spdxElementId", "relatedSpdxElement", "relationshipType"}
 )
 
+// spdxHasFiles is the "hasFiles" list of a package.
+type spdxHasFiles struct {
+	pkg string
+	ids idList
+}
+
+// idList holds element IDs compactly (a package may list a million files,
+// whose IDs matter only if they name a package): the bytes of each, ended
+// by a NUL, which the raw text of a JSON string cannot contain.
+type idList struct{ buf []byte }
+
+func (l *idList) add(id string) { l.buf = append(append(l.buf, id...), 0) }
+
+// each calls fn with each ID, valid only during the call.
+func (l idList) each(fn func(id []byte)) {
+	for b := l.buf; len(b) > 0; {
+		i := bytes.IndexByte(b, 0)
+		fn(b[:i])
+		b = b[i+1:]
+	}
+}
+
 // spdxJSONReader decodes the SPDX 2 objects an inventory needs.
 type spdxJSONReader struct {
 	*tokenReader
@@ -111,8 +144,8 @@ type spdxJSONReader struct {
 
 	version   string // the exactly named top-level "spdxVersion", as tools-golang looks it up
 	docID     common.ElementID
-	describes []common.DocElementID
-	hasFiles  []spdxRel // CONTAINS relationships from packages' "hasFiles"
+	describes idList
+	hasFiles  []spdxHasFiles
 	rels      []spdxRel
 	empty     []int // indexes of the packages that SPDX 2.1 conversion drops
 
@@ -186,7 +219,7 @@ func (sr *spdxJSONReader) pkg() error {
 		return err
 	}
 	var p spdx.Package
-	var hasFiles []common.DocElementID
+	var hasFiles idList
 	var lists, other bool // non-null checksums or externalRefs; other SPDX 2.1 members set
 	err := sr.object(spdxPackageAllKeys, func(key string) (err error) {
 		switch key {
@@ -231,8 +264,8 @@ func (sr *spdxJSONReader) pkg() error {
 		sr.empty = append(sr.empty, len(sr.inv.Components))
 	}
 	sr.inv.Add(spdxPackage(&p, sr.inv.Target))
-	for _, f := range hasFiles {
-		sr.hasFiles = append(sr.hasFiles, spdxRel{a: string(p.PackageSPDXIdentifier), b: string(f.ElementRefID), typ: common.TypeRelationshipContains})
+	if len(hasFiles.buf) > 0 {
+		sr.hasFiles = append(sr.hasFiles, spdxHasFiles{string(p.PackageSPDXIdentifier), hasFiles})
 	}
 	return nil
 }
@@ -403,16 +436,17 @@ func (sr *spdxJSONReader) unmarshal(dst unmarshaler) error {
 // docElementIDs reads an array of SPDX element references of a member
 // that only SPDX 2.2 and 2.3 have: what is wrong with it is recorded in
 // *deferred (first error only), not returned, since in an SPDX 2.1
-// document tools-golang ignores the member.
-func (sr *spdxJSONReader) docElementIDs(deferred *error) ([]common.DocElementID, error) {
-	var list []common.DocElementID
+// document tools-golang ignores the member. A reference into another
+// document keeps only its element ID, as in tools-golang's relationships.
+func (sr *spdxJSONReader) docElementIDs(deferred *error) (idList, error) {
+	var list idList
 	err := sr.versioned(deferred, func() error {
 		_, err := sr.array(func() error {
 			var id common.DocElementID
 			if err := sr.unmarshal(&id); err != nil {
 				return err
 			}
-			list = append(list, id)
+			list.add(string(id.ElementRefID))
 			return nil
 		})
 		return err

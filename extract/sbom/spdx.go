@@ -78,6 +78,21 @@ func spdxInventory(ctx context.Context, doc *spdx.Document, name, format string,
 // element ID only).
 type spdxRel struct{ a, b, typ string }
 
+// between reports whether r can relate packages of index: DESCRIBES
+// needs a package as its object, DESCRIBED_BY as its subject, every other
+// relationship both.
+func (r spdxRel) between(index map[string]int) bool {
+	_, a := index[r.a]
+	_, b := index[r.b]
+	switch strings.ToUpper(r.typ) {
+	case "DESCRIBES":
+		return b
+	case "DESCRIBED_BY":
+		return a
+	}
+	return a && b
+}
+
 // spdxIndex maps the SPDX IDs of the packages of inv to their indexes
 // (the last of equal IDs).
 func spdxIndex(inv *inventory.Inventory) map[string]int {

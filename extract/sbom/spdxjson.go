@@ -149,6 +149,11 @@ type spdxJSONReader struct {
 	rels      []spdxRel
 	empty     []int // indexes of the packages that SPDX 2.1 conversion drops
 
+	// Once the packages are read, relationships that cannot link two of
+	// them (to files, mostly) are dropped as they are read.
+	known   map[string]int
+	dropped bool
+
 	// Errors in members that only some SPDX versions have; which applies
 	// is known at the end of the document.
 	err22 error // "documentDescribes", "hasFiles": SPDX 2.2 and 2.3
@@ -174,6 +179,9 @@ func (sr *spdxJSONReader) document() error {
 		case "documentDescribes":
 			sr.describes, err = sr.docElementIDs(&sr.err22)
 		case "packages":
+			if sr.dropped {
+				return errors.New(`a second "packages" member after "relationships"`)
+			}
 			sr.inv.Components, sr.hasFiles, sr.empty = sr.inv.Components[:0], nil, nil // the last "packages" wins
 			n := 0
 			_, err = sr.array(func() error {
@@ -183,6 +191,7 @@ func (sr *spdxJSONReader) document() error {
 				}
 				return sr.pkg()
 			})
+			sr.known = spdxIndex(sr.inv)
 		case "files":
 			_, err = sr.array(sr.file)
 		case "relationships":
@@ -361,8 +370,16 @@ func (sr *spdxJSONReader) relationship() error {
 		}
 		return sr.setStr(&typ)
 	})
-	sr.rels = append(sr.rels, spdxRel{a: string(a.ElementRefID), b: string(b.ElementRefID), typ: typ})
-	return err
+	if err != nil {
+		return err
+	}
+	r := spdxRel{a: string(a.ElementRefID), b: string(b.ElementRefID), typ: typ}
+	if sr.known != nil && !r.between(sr.known) {
+		sr.dropped = true
+		return nil
+	}
+	sr.rels = append(sr.rels, r)
+	return nil
 }
 
 func (sr *spdxJSONReader) creationInfo() error {

@@ -198,6 +198,7 @@ func TestSPDXJSONBadInput(t *testing.T) {
 		{"too many", pkgs(`{"name":"a"},null,{"name":"c"}`), limit.Limits{MaxComponents: 2}, "more than 2 packages"},
 		{"too large", pkgs(`{"name":"` + strings.Repeat("a", 2000) + `"}`), limit.Limits{MaxFileBytes: 1000}, "exceeds limit"},
 		{"deep", `{"spdxVersion":"SPDX-2.3","x":` + strings.Repeat("[", 100000), limit.Limits{}, "exceeded max depth"},
+		{"packages again", `{"spdxVersion":"SPDX-2.3","packages":[],"relationships":[{"spdxElementId":"SPDXRef-a","relationshipType":"CONTAINS","relatedSpdxElement":"SPDXRef-b"}],"packages":[]}`, limit.Limits{}, `a second "packages" member after "relationships"`},
 		{"null package", pkgs(`null,{"SPDXID":"SPDXRef-a","name":"a","supplier":null},null`), limit.Limits{MaxComponents: 2}, "more than 2 packages"},
 		{"invalid utf8", pkgs("{\"name\":\"\xff\"}"), limit.Limits{}, "invalid UTF-8"},
 	}

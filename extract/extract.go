@@ -255,7 +255,9 @@ func (x *extractor) file(ctx context.Context, fsys fs.FS, p string, single bool)
 	}
 	kind := sniff(base, head)
 	if kind == fmtUnknown && len(head) == headSize && bytes.HasPrefix(bytes.TrimSpace(head), []byte("{")) && info.Size() <= x.lim.MaxFileBytes {
-		kind = x.sniffJSON(fsys, p)
+		if kind, err = x.sniffJSON(fsys, p); err != nil {
+			return nil, fmt.Errorf("%s: %w", p, err)
+		}
 	}
 	switch kind {
 	case fmtCycloneDXJSON, fmtCycloneDXXML, fmtSPDXJSON, fmtSPDXTagValue, fmtSPDX3:
@@ -471,14 +473,15 @@ func (x *extractor) wanted(p string, info fs.FileInfo) bool {
 }
 
 // sniffJSON scans the top-level keys of a JSON file too long to be
-// recognised from its head.
-func (x *extractor) sniffJSON(fsys fs.FS, p string) format {
+// recognised from its head. The error says that a limit was exceeded
+// before an identifying key was found.
+func (x *extractor) sniffJSON(fsys fs.FS, p string) (format, error) {
 	f, err := fsys.Open(p)
 	if err != nil {
-		return fmtUnknown
+		return fmtUnknown, nil
 	}
 	defer f.Close()
-	return sniffJSONKeys(limit.Reader(f, x.lim.MaxFileBytes))
+	return sniffJSONKeys(limit.Reader(f, x.lim.MaxFileBytes), x.lim)
 }
 
 func readHead(fsys fs.FS, p string) ([]byte, error) {

@@ -87,6 +87,28 @@ func TestPathMissing(t *testing.T) {
 	}
 }
 
+// TestLongJSONValue checks that a value longer than MaxStringBytes is an
+// error naming the file and the limit, both when it hides the identifying
+// key beyond the head of the file and when it comes after it.
+func TestLongJSONValue(t *testing.T) {
+	dir := t.TempDir()
+	long := strings.Repeat("x", 20000)
+	for name, body := range map[string]string{
+		"late-key.json":  `{"description":"` + long + `","bomFormat":"CycloneDX","specVersion":"1.6"}`,
+		"early-key.json": `{"bomFormat":"CycloneDX","specVersion":"1.6","components":[{"name":"a","description":"` + long + `"}]}`,
+		"spdx.json":      `{"spdxVersion":"SPDX-2.3","packages":[{"name":"a","description":"` + long + `"}]}`,
+	} {
+		p := write(t, dir, name, body)
+		_, err := Path(context.Background(), p, Options{Limits: limit.Limits{MaxStringBytes: 10000}})
+		if !errors.Is(err, limit.ErrTooLarge) || !strings.HasPrefix(err.Error(), p+": ") || !strings.Contains(err.Error(), "a JSON string of more than 10000 bytes at byte ") {
+			t.Errorf("%s: err = %v", name, err)
+		}
+		if _, err := Path(context.Background(), p, Options{}); err != nil {
+			t.Errorf("%s with the default limits: %v", name, err)
+		}
+	}
+}
+
 func TestWalk(t *testing.T) {
 	outside := t.TempDir()
 	write(t, outside, "secret/go.mod", "module example.com/secret\n\ngo 1.22\n\nrequire example.com/leak v1.0.0\n")
@@ -253,7 +275,7 @@ func FuzzSniff(f *testing.F) {
 	f.Add("a.xml", []byte(`<bom xmlns="http://cyclonedx.org/schema/bom/1.5">`))
 	f.Fuzz(func(t *testing.T, name string, head []byte) {
 		_ = sniff(name, head)
-		_ = sniffJSONKeys(strings.NewReader(string(head)))
+		_, _ = sniffJSONKeys(strings.NewReader(string(head)), limit.Limits{MaxStringBytes: 1 << 10})
 	})
 }
 

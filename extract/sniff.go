@@ -6,6 +6,7 @@ import (
 	"path"
 	"strings"
 
+	"github.com/assayhq/assay/extract/limit"
 	"github.com/assayhq/assay/extract/sbom"
 )
 
@@ -94,15 +95,17 @@ func isExecutable(head []byte) bool {
 	return false
 }
 
-// sniffJSONKeys recognises an SBOM from its top-level JSON keys.
-func sniffJSONKeys(r io.Reader) format {
-	switch sbom.DetectJSON(r) {
+// sniffJSONKeys recognises an SBOM from its top-level JSON keys; the
+// error says that a limit was exceeded before a key was found.
+func sniffJSONKeys(r io.Reader, lim limit.Limits) (format, error) {
+	f, err := sbom.DetectJSON(r, lim)
+	switch f {
 	case sbom.FormatCycloneDXJSON:
-		return fmtCycloneDXJSON
+		return fmtCycloneDXJSON, nil
 	case sbom.FormatSPDXJSON:
-		return fmtSPDXJSON
+		return fmtSPDXJSON, nil
 	case sbom.FormatSPDX3:
-		return fmtSPDX3
+		return fmtSPDX3, nil
 	}
-	return fmtUnknown
+	return fmtUnknown, err
 }

@@ -19,6 +19,12 @@ type Limits struct {
 	// MaxBinaryBytes is the largest executable read for build information.
 	// Default 1 GiB.
 	MaxBinaryBytes int64
+	// MaxStringBytes is the longest single token of a JSON or XML
+	// document: a JSON string, number or run of white space; an XML text,
+	// tag, comment, CDATA section, processing instruction or directive.
+	// Decoders buffer each token whole, so this bounds their memory.
+	// Default 16 MiB.
+	MaxStringBytes int64
 	// MaxComponents is the most components read from one document.
 	// Default 2,000,000.
 	MaxComponents int
@@ -47,6 +53,7 @@ func Default() Limits {
 	return Limits{
 		MaxFileBytes:   256 << 20,
 		MaxBinaryBytes: 1 << 30,
+		MaxStringBytes: 16 << 20,
 		MaxComponents:  2_000_000,
 		MaxDepth:       64,
 		MaxFiles:       1_000_000,
@@ -64,6 +71,7 @@ func (l Limits) WithDefaults() Limits {
 	d := Default()
 	l.MaxFileBytes = pick64(l.MaxFileBytes, d.MaxFileBytes)
 	l.MaxBinaryBytes = pick64(l.MaxBinaryBytes, d.MaxBinaryBytes)
+	l.MaxStringBytes = pick64(l.MaxStringBytes, d.MaxStringBytes)
 	l.MaxTotalBytes = pick64(l.MaxTotalBytes, d.MaxTotalBytes)
 	l.MaxImageContentBytes = pick64(l.MaxImageContentBytes, d.MaxImageContentBytes)
 	l.MaxComponents = int(pick64(int64(l.MaxComponents), int64(d.MaxComponents)))

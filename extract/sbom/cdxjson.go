@@ -23,7 +23,7 @@ import (
 // that is read.
 func ReadCycloneDXJSON(ctx context.Context, r io.Reader, name string, lim limit.Limits) (*inventory.Inventory, error) {
 	lim = lim.WithDefaults()
-	cr := &cdxJSONReader{tokenReader: newTokenReader(ctx, limit.Reader(r, lim.MaxFileBytes)), maxDepth: lim.MaxDepth}
+	cr := &cdxJSONReader{tokenReader: newTokenReader(ctx, limitTokens(limit.Reader(r, lim.MaxFileBytes), lim.MaxStringBytes)), maxDepth: lim.MaxDepth}
 	conv := newCDXConverter(name, lim)
 	var format, spec string
 	var deps []cdx.Dependency

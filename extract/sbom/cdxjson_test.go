@@ -3,16 +3,12 @@ package sbom
 import (
 	"bytes"
 	"context"
-	"os"
-	"path/filepath"
 	"reflect"
-	"strings"
 	"testing"
 	"unicode/utf8"
 
 	cdx "github.com/CycloneDX/cyclonedx-go"
 	"github.com/assayhq/assay/extract/limit"
-	"github.com/assayhq/assay/internal/mirrortest"
 	"github.com/assayhq/assay/inventory"
 )
 
@@ -49,24 +45,10 @@ func readCycloneDXReference(data []byte, name string, lim limit.Limits) (*invent
 // whole-document cyclonedx-go decode on every CycloneDX JSON document of
 // the shared corpus and the test data.
 func TestCycloneDXJSONMatchesLibrary(t *testing.T) {
-	files, _ := filepath.Glob("testdata/*.cdx.json")
-	root := filepath.Join(mirrortest.VulnDir(t), "sboms")
-	err := filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
-		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".json") {
-			files = append(files, p)
-		}
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	n := 0
-	for _, p := range files {
-		data, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !bytes.Contains(data, []byte(`"bomFormat"`)) || (raceEnabled && len(data) > 1<<20) {
+	for _, d := range corpusJSON(t, "testdata/*.cdx.json", `"bomFormat"`) {
+		p, data := d.path, d.data
+		if raceEnabled && len(data) > 1<<20 {
 			continue
 		}
 		n++

@@ -1,9 +1,11 @@
 // Package sbom reads software bills of materials — CycloneDX (JSON, XML)
 // and SPDX (2.x JSON and tag-value, 3.0 JSON-LD) — into an inventory.
 //
-// CycloneDX JSON is decoded as a stream of tokens: each top-level
-// component is decoded into the cyclonedx-go types and converted on its
-// own, so memory grows with the inventory, not with the document tree.
+// CycloneDX JSON and SPDX 2 JSON are decoded as a stream of tokens: each
+// top-level component (package) is decoded into the cyclonedx-go
+// (spdx/tools-golang) types and converted on its own, so memory grows with
+// the inventory, not with the document tree. Single JSON and XML tokens
+// are bounded by limit.Limits.MaxStringBytes.
 package sbom
 
 import (
@@ -27,7 +29,7 @@ import (
 // errors.
 func ReadCycloneDXXML(ctx context.Context, r io.Reader, name string, lim limit.Limits) (*inventory.Inventory, error) {
 	lim = lim.WithDefaults()
-	xd := xml.NewDecoder(limit.Reader(r, lim.MaxFileBytes))
+	xd := xml.NewDecoder(limitXMLTokens(limit.Reader(r, lim.MaxFileBytes), lim.MaxStringBytes))
 	conv := newCDXConverter(name, lim)
 	ns, err := xmlRoot(xd)
 	if err != nil {

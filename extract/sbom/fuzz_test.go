@@ -42,7 +42,7 @@ func FuzzCycloneDXXML(f *testing.F) {
 }
 
 func FuzzSPDXJSON(f *testing.F) {
-	fuzzReader(f, ReadSPDXJSON, "small.spdx.json")
+	fuzzReader(f, ReadSPDXJSON, "small.spdx.json", "edge.spdx.json", "old.spdx21.json", "mid.spdx22.json")
 }
 
 func FuzzSPDXTagValue(f *testing.F) {

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/assayhq/assay/extract/limit"
 )
 
 // eachField consumes one JSON object from dec, calling fn with the
@@ -103,12 +105,14 @@ const (
 // key that identifies an SBOM format ("bomFormat": "CycloneDX",
 // "spdxVersion", an SPDX 3 "@context") and returns one of the Format
 // constants, or "" when r is no such document. Values are skipped, not
-// kept, so any key order works.
-func DetectJSON(r io.Reader) string {
-	dec := json.NewDecoder(r)
+// kept, so any key order works. The error is non-nil only when r exceeds
+// a limit (lim.MaxStringBytes for a single value, or a limit of r itself):
+// then the format cannot be known.
+func DetectJSON(r io.Reader, lim limit.Limits) (string, error) {
+	dec := json.NewDecoder(limitTokens(r, lim.WithDefaults().MaxStringBytes))
 	found := ""
 	stop := errors.New("stop")
-	_ = eachField(context.Background(), dec, func(key string) (bool, error) {
+	err := eachField(context.Background(), dec, func(key string) (bool, error) {
 		switch key {
 		case "bomFormat":
 			var v string
@@ -128,5 +132,8 @@ func DetectJSON(r io.Reader) string {
 		}
 		return false, nil
 	})
-	return found
+	if errors.Is(err, limit.ErrTooLarge) {
+		return "", err
+	}
+	return found, nil
 }

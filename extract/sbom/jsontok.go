@@ -19,9 +19,10 @@ import (
 // duplicate wins) and a value of the wrong type for a member that is read
 // is an error naming its JSON pointer.
 type tokenReader struct {
-	ctx  context.Context
-	dec  *jsontext.Decoder
-	name []byte // scratch buffer for escaped member names
+	ctx   context.Context
+	dec   *jsontext.Decoder
+	name  []byte // scratch buffer for escaped member names
+	exact bool   // the last member name matched exactly, not case-insensitively
 }
 
 func newTokenReader(ctx context.Context, r io.Reader) *tokenReader {
@@ -69,9 +70,11 @@ func (tr *tokenReader) match(v jsontext.Value, known []string) string {
 	}
 	for _, k := range known {
 		if string(name) == k {
+			tr.exact = true
 			return k
 		}
 	}
+	tr.exact = false
 	for _, k := range known {
 		if strings.EqualFold(string(name), k) {
 			return k
@@ -151,8 +154,14 @@ func (tr *tokenReader) strings() ([]string, bool, error) {
 }
 
 func (tr *tokenReader) typeError(want string, found jsontext.Kind) error {
-	return fmt.Errorf("at %s (byte %d): expected %s, found %s", pointer(tr.dec), tr.dec.InputOffset(), want, kindName(found))
+	return &valueError{fmt.Sprintf("at %s (byte %d): expected %s, found %s", pointer(tr.dec), tr.dec.InputOffset(), want, kindName(found))}
 }
+
+// valueError is a well-formed JSON value of the wrong type or content for
+// the member it is read into; the decoder can go on after it.
+type valueError struct{ msg string }
+
+func (e *valueError) Error() string { return e.msg }
 
 // end checks that nothing but white space follows the document.
 func (tr *tokenReader) end() error {

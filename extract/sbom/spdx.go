@@ -11,19 +11,13 @@ import (
 	"github.com/assayhq/assay/extract/internal/pkgurl"
 	"github.com/assayhq/assay/extract/limit"
 	"github.com/assayhq/assay/inventory"
-	spdxjson "github.com/spdx/tools-golang/json"
 	"github.com/spdx/tools-golang/spdx"
 	"github.com/spdx/tools-golang/tagvalue"
 )
 
-// ReadSPDXJSON reads an SPDX 2.1–2.3 JSON document from r. The SPDX
-// library reads the whole document, so memory is bounded by
+// ReadSPDXTagValue reads an SPDX 2.1–2.3 tag-value document from r with
+// spdx/tools-golang, which reads the whole document: memory is bounded by
 // Limits.MaxFileBytes rather than streamed.
-func ReadSPDXJSON(ctx context.Context, r io.Reader, name string, lim limit.Limits) (*inventory.Inventory, error) {
-	return readSPDX2(ctx, r, name, lim, "spdx-json", jsonVersion, spdxjson.Read)
-}
-
-// ReadSPDXTagValue reads an SPDX 2.1–2.3 tag-value document from r.
 func ReadSPDXTagValue(ctx context.Context, r io.Reader, name string, lim limit.Limits) (*inventory.Inventory, error) {
 	return readSPDX2(ctx, r, name, lim, "spdx-tv", tvVersion, tagvalue.Read)
 }
@@ -42,10 +36,7 @@ func readSPDX2(ctx context.Context, r io.Reader, name string, lim limit.Limits, 
 	return spdxInventory(ctx, doc, name, format+" "+spdxVersion(version, data), lim)
 }
 
-var (
-	jsonVersion = regexp.MustCompile(`"spdxVersion"\s*:\s*"SPDX-([0-9.]+)"`)
-	tvVersion   = regexp.MustCompile(`(?m)^SPDXVersion:\s*SPDX-([0-9.]+)`)
-)
+var tvVersion = regexp.MustCompile(`(?m)^SPDXVersion:\s*SPDX-([0-9.]+)`)
 
 // spdxVersion returns the version the document declares (the library
 // converts every 2.x document to its 2.3 model).
@@ -64,23 +55,63 @@ func spdxInventory(ctx context.Context, doc *spdx.Document, name, format string,
 	if err := limit.Count(len(doc.Packages), lim.MaxComponents, "packages"); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	index := map[string]int{}
 	for _, p := range doc.Packages {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		if p == nil {
-			continue
+		if p != nil {
+			inv.Add(spdxPackage(p, name))
 		}
-		index[string(p.PackageSPDXIdentifier)] = len(inv.Components)
-		inv.Add(spdxPackage(p, name))
 	}
+	rels := make([]spdxRel, 0, len(doc.Relationships))
 	for _, r := range doc.Relationships {
-		if r == nil {
-			continue
+		if r != nil {
+			rels = append(rels, spdxRel{a: string(r.RefA.ElementRefID), b: string(r.RefB.ElementRefID), typ: r.Relationship})
 		}
-		a, b := string(r.RefA.ElementRefID), string(r.RefB.ElementRefID)
-		switch strings.ToUpper(r.Relationship) {
+	}
+	relateSPDX(inv, spdxIndex(inv), rels)
+	return inv, nil
+}
+
+// spdxRel is an SPDX 2 relationship: element a relates to element b (the
+// element IDs without "SPDXRef-"; references into other documents by their
+// element ID only).
+type spdxRel struct{ a, b, typ string }
+
+// between reports whether r can relate packages of index: DESCRIBES
+// needs a package as its object, DESCRIBED_BY as its subject, every other
+// relationship both.
+func (r spdxRel) between(index map[string]int) bool {
+	_, a := index[r.a]
+	_, b := index[r.b]
+	switch strings.ToUpper(r.typ) {
+	case "DESCRIBES":
+		return b
+	case "DESCRIBED_BY":
+		return a
+	}
+	return a && b
+}
+
+// spdxIndex maps the SPDX IDs of the packages of inv to their indexes
+// (the last of equal IDs).
+func spdxIndex(inv *inventory.Inventory) map[string]int {
+	index := make(map[string]int, len(inv.Components))
+	for i, c := range inv.Components {
+		index[c.ID] = i
+	}
+	return index
+}
+
+// relateSPDX records the relationships between packages of inv (index
+// from spdxIndex): the described package (DESCRIBES) is marked as the
+// subject, containment, dependency, variant and ancestry become Parent
+// and DependsOn. Relationships to elements that are not packages (files,
+// the document) are ignored.
+func relateSPDX(inv *inventory.Inventory, index map[string]int, rels []spdxRel) {
+	for _, r := range rels {
+		a, b := r.a, r.b
+		switch typ := strings.ToUpper(r.typ); typ {
 		case "DESCRIBES":
 			if i, ok := index[b]; ok {
 				setMeta(&inv.Components[i], SubjectKey, "true")
@@ -94,7 +125,7 @@ func spdxInventory(ctx context.Context, doc *spdx.Document, name, format string,
 		case "CONTAINED_BY":
 			link(inv, index, b, a, inventory.RelContains)
 		case "DEPENDS_ON", "DYNAMIC_LINK", "STATIC_LINK", "RUNTIME_DEPENDENCY_OF", "BUILD_DEPENDENCY_OF":
-			if strings.HasSuffix(strings.ToUpper(r.Relationship), "_OF") {
+			if strings.HasSuffix(typ, "_OF") {
 				a, b = b, a
 			}
 			link(inv, index, a, b, inventory.RelDependsOn)
@@ -106,7 +137,6 @@ func spdxInventory(ctx context.Context, doc *spdx.Document, name, format string,
 			link(inv, index, b, a, inventory.RelAncestor)
 		}
 	}
-	return inv, nil
 }
 
 // link records that parent relates to child: child gets its first parent,

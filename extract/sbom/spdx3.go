@@ -44,7 +44,7 @@ type spdx3Element struct {
 // quantities), while an inventory needs only packages and relationships.
 func ReadSPDX3(ctx context.Context, r io.Reader, name string, lim limit.Limits) (*inventory.Inventory, error) {
 	lim = lim.WithDefaults()
-	dec := json.NewDecoder(limit.Reader(r, lim.MaxFileBytes))
+	dec := json.NewDecoder(limitTokens(limit.Reader(r, lim.MaxFileBytes), lim.MaxStringBytes))
 	inv := &inventory.Inventory{Target: name, Kind: inventory.KindSBOM}
 	index := map[string]int{}
 	agents := map[string]string{}

@@ -34,6 +34,8 @@ type DB struct {
 	snapshot string
 	path     string
 
+	hasTotals bool // the snapshot has the totals table (Status counts)
+
 	affecting *sql.Stmt
 	get       *sql.Stmt
 	brief     *sql.Stmt
@@ -84,13 +86,13 @@ func (db *DB) init(ctx context.Context) error {
 		return fmt.Errorf("snapshot schema %s, this assay reads %s: run 'assay db update'", v, schemaVersion)
 	}
 	// Snapshots built before advisories_brief existed lack the index;
-	// they are read through the table instead.
-	indexed := true
-	if err := db.sql.QueryRowContext(ctx, `SELECT 1 FROM sqlite_schema WHERE type = 'index' AND name = 'advisories_brief'`).Scan(new(int)); err != nil {
-		if !errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("read schema: %w", err)
-		}
-		indexed = false
+	// they are read through the table instead. Those built before the
+	// totals table have their Status counts computed on demand.
+	var indexed bool
+	if err := db.sql.QueryRowContext(ctx, `SELECT
+		EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'index' AND name = 'advisories_brief'),
+		EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'totals')`).Scan(&indexed, &db.hasTotals); err != nil {
+		return fmt.Errorf("read schema: %w", err)
 	}
 	briefIndex := ""
 	if indexed {

@@ -15,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/assayhq/assay/advisory"
 	_ "modernc.org/sqlite" // database/sql driver "sqlite"
@@ -36,15 +37,15 @@ type DB struct {
 
 	hasTotals bool // the snapshot has the totals table (Status counts)
 
-	affecting *sql.Stmt
-	get       *sql.Stmt
-	brief     *sql.Stmt
-	briefs    *sql.Stmt // the whole alias group's brief rows, KEV and EPSS in one query
-	group     *sql.Stmt
-	members   *sql.Stmt
-	kev       *sql.Stmt
-	epss      *sql.Stmt
-	cpes      *sql.Stmt
+	affecting *stmt
+	get       *stmt
+	brief     *stmt
+	briefs    *stmt // the whole alias group's brief rows, KEV and EPSS in one query
+	group     *stmt
+	members   *stmt
+	kev       *stmt
+	epss      *stmt
+	cpes      *stmt
 }
 
 // Open opens the current snapshot under home.
@@ -99,7 +100,7 @@ func (db *DB) init(ctx context.Context) error {
 		briefIndex = " INDEXED BY advisories_brief"
 	}
 	stmts := []struct {
-		dst   **sql.Stmt
+		dst   **stmt
 		query string
 	}{
 		{&db.affecting, `SELECT id, data, withdrawn FROM affected WHERE ecosystem = ? AND name = ?`},
@@ -116,13 +117,53 @@ func (db *DB) init(ctx context.Context) error {
 		{&db.cpes, `SELECT id FROM cpes WHERE vendor = ? AND product = ?`},
 	}
 	for _, s := range stmts {
-		st, err := db.sql.PrepareContext(ctx, s.query)
-		if err != nil {
-			return fmt.Errorf("prepare %q: %w", s.query, err)
-		}
-		*s.dst = st
+		*s.dst = &stmt{db: db.sql, query: s.query}
 	}
 	return nil
+}
+
+// stmt is a statement prepared on its first use: a scan runs three or
+// four of the DB's statements, and preparing one costs about as much as
+// running it once. It is safe for concurrent use.
+type stmt struct {
+	db    *sql.DB
+	query string
+
+	mu sync.Mutex
+	st *sql.Stmt // nil until prepared
+}
+
+func (s *stmt) prepared(ctx context.Context) (*sql.Stmt, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.st == nil {
+		st, err := s.db.PrepareContext(ctx, s.query)
+		if err != nil {
+			return nil, fmt.Errorf("prepare %q: %w", s.query, err)
+		}
+		s.st = st
+	}
+	return s.st, nil
+}
+
+// QueryContext runs the statement, preparing it first if need be.
+func (s *stmt) QueryContext(ctx context.Context, args ...any) (*sql.Rows, error) {
+	st, err := s.prepared(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryContext(ctx, args...)
+}
+
+// QueryRowContext runs the statement for at most one row, preparing it
+// first if need be; errors are deferred to the Row's Scan.
+func (s *stmt) QueryRowContext(ctx context.Context, args ...any) *sql.Row {
+	st, err := s.prepared(ctx)
+	if err != nil {
+		// The same query unprepared: its Row carries the error to Scan.
+		return s.db.QueryRowContext(ctx, s.query, args...)
+	}
+	return st.QueryRowContext(ctx, args...)
 }
 
 // Close releases the database.

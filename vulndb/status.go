@@ -58,10 +58,10 @@ func (db *DB) status(ctx context.Context, all bool) (*Status, error) {
 	if err := db.counts(ctx, counts); err != nil {
 		return nil, err
 	}
-	if err := db.sql.QueryRowContext(ctx, `SELECT COALESCE(SUM(skipped), 0) FROM sources`).Scan(&st.Skipped); err != nil {
+	if err := db.queryRow(ctx, `SELECT COALESCE(SUM(skipped), 0) FROM sources`).Scan(&st.Skipped); err != nil {
 		return nil, fmt.Errorf("status: %w", err)
 	}
-	rows, err := db.sql.QueryContext(ctx, `SELECT key, value FROM meta`)
+	rows, err := db.query(ctx, `SELECT key, value FROM meta`)
 	if err != nil {
 		return nil, fmt.Errorf("status: %w", err)
 	}
@@ -80,7 +80,7 @@ func (db *DB) status(ctx context.Context, all bool) (*Status, error) {
 		}
 	}
 	rows.Close()
-	rows, err = db.sql.QueryContext(ctx, `SELECT ecosystem, records FROM ecosystems`)
+	rows, err = db.query(ctx, `SELECT ecosystem, records FROM ecosystems`)
 	if err != nil {
 		return nil, fmt.Errorf("status: %w", err)
 	}
@@ -94,7 +94,7 @@ func (db *DB) status(ctx context.Context, all bool) (*Status, error) {
 		st.Ecosystems[e] = n
 	}
 	rows.Close()
-	rows, err = db.sql.QueryContext(ctx, `SELECT name, kind, url, fetched_at, sha256, records, skipped FROM sources ORDER BY name`)
+	rows, err = db.query(ctx, `SELECT name, kind, url, fetched_at, sha256, records, skipped FROM sources ORDER BY name`)
 	if err != nil {
 		return nil, fmt.Errorf("status: %w", err)
 	}
@@ -113,7 +113,7 @@ func (db *DB) status(ctx context.Context, all bool) (*Status, error) {
 // from the totals table when the snapshot has one, else by counting.
 func (db *DB) counts(ctx context.Context, dst map[string]*int) error {
 	if db.hasTotals {
-		rows, err := db.sql.QueryContext(ctx, `SELECT name, n FROM totals`)
+		rows, err := db.query(ctx, `SELECT name, n FROM totals`)
 		if err != nil {
 			return fmt.Errorf("status: %w", err)
 		}
@@ -140,7 +140,7 @@ func (db *DB) counts(ctx context.Context, dst map[string]*int) error {
 	}
 	for _, q := range totalQueries {
 		if p := dst[q.name]; p != nil {
-			if err := db.sql.QueryRowContext(ctx, q.query).Scan(p); err != nil {
+			if err := db.queryRow(ctx, q.query).Scan(p); err != nil {
 				return fmt.Errorf("status: %w", err)
 			}
 		}
@@ -158,7 +158,7 @@ type SkippedRecord struct {
 // Skipped lists the records left out by the imports of this snapshot
 // (at most a bounded number per source; Status has the exact counts).
 func (db *DB) Skipped(ctx context.Context) ([]SkippedRecord, error) {
-	rows, err := db.sql.QueryContext(ctx, `SELECT source, record, reason FROM skipped ORDER BY source, rowid`)
+	rows, err := db.query(ctx, `SELECT source, record, reason FROM skipped ORDER BY source, rowid`)
 	if err != nil {
 		return nil, fmt.Errorf("skipped records: %w", err)
 	}

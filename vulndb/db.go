@@ -37,9 +37,10 @@ type DB struct {
 	path     string
 	sql      *sql.DB // reads through SQLite's page cache
 
-	mapMu   sync.RWMutex // held for reading while a query starts on mapped
-	mapped  *sql.DB      // reads through a memory map; nil once mapLeft ran out
-	mapLeft atomic.Int64 // queries mapped may still start
+	mapMu    sync.RWMutex // held for reading while a query starts on mapped
+	mapped   *sql.DB      // reads through a memory map; nil once mapLeft ran out
+	mapLeft  atomic.Int64 // queries mapped may still start
+	unmapped atomic.Bool  // mapped has been closed
 
 	hasTotals bool // the snapshot has the totals table (Status counts)
 
@@ -105,12 +106,16 @@ const (
 // acquire returns the connection pool for the next query and a function
 // to call once the query has started (its rows may be read after).
 func (db *DB) acquire() (pool *sql.DB, started func()) {
-	db.mapMu.RLock()
-	if db.mapped != nil && db.mapLeft.Add(-1) >= 0 {
-		return db.mapped, db.mapMu.RUnlock
+	if db.mapLeft.Load() > 0 {
+		db.mapMu.RLock()
+		if db.mapped != nil && db.mapLeft.Add(-1) >= 0 {
+			return db.mapped, db.mapMu.RUnlock
+		}
+		db.mapMu.RUnlock()
 	}
-	db.mapMu.RUnlock()
-	db.unmap()
+	if !db.unmapped.Load() {
+		db.unmap()
+	}
 	return db.sql, func() {}
 }
 
@@ -124,6 +129,7 @@ func (db *DB) unmap() error {
 	}
 	err := db.mapped.Close()
 	db.mapped = nil
+	db.unmapped.Store(true)
 	return err
 }
 

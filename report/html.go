@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"io"
 	"strings"
+	"sync"
 
 	"github.com/assayhq/assay/scan"
 )
@@ -15,7 +16,7 @@ import (
 // (findings by severity, by target), the findings table, and every
 // component that could not be assessed.
 func HTML(w io.Writer, res *scan.Result) error {
-	return htmlTemplate.Execute(w, newHTMLView(res))
+	return htmlTemplate().Execute(w, newHTMLView(res))
 }
 
 type bar struct {
@@ -97,22 +98,25 @@ func shorten(s string, n int) string {
 	return "…" + s[len(s)-n+1:]
 }
 
-var htmlTemplate = template.Must(template.New("scan").Funcs(template.FuncMap{
-	"chart": barChart,
-	"join":  func(ss []string) string { return strings.Join(ss, ", ") },
-	"score": func(f scan.Finding) string {
-		if f.Severity.Level == "unknown" {
-			return "unknown"
-		}
-		return fmt.Sprintf("%s %.1f", f.Severity.Level, f.Severity.Score)
-	},
-	"epss": func(f scan.Finding) string {
-		if f.EPSS == nil {
-			return ""
-		}
-		return fmt.Sprintf("%.3f", f.EPSS.Score)
-	},
-}).Parse(`<!DOCTYPE html>
+// htmlTemplate is the scan report page, parsed on first use so that
+// commands which never write HTML do not pay for it at start-up.
+var htmlTemplate = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("scan").Funcs(template.FuncMap{
+		"chart": barChart,
+		"join":  func(ss []string) string { return strings.Join(ss, ", ") },
+		"score": func(f scan.Finding) string {
+			if f.Severity.Level == "unknown" {
+				return "unknown"
+			}
+			return fmt.Sprintf("%s %.1f", f.Severity.Level, f.Severity.Score)
+		},
+		"epss": func(f scan.Finding) string {
+			if f.EPSS == nil {
+				return ""
+			}
+			return fmt.Sprintf("%.3f", f.EPSS.Score)
+		},
+	}).Parse(`<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Assay scan report</title>
@@ -167,3 +171,4 @@ span.sev{padding:0 .4rem;border-radius:3px;white-space:nowrap}span.critical{back
 {{end}}{{end}}</table>{{end}}
 </body></html>
 `))
+})

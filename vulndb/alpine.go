@@ -4,11 +4,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"regexp"
 	"sort"
 	"strings"
 
 	"github.com/assayhq/assay/advisory"
+	"github.com/assayhq/assay/internal/lazyre"
 )
 
 // alpineDB is one Alpine secdb file (v3.N/main.json, v3.N/community.json).
@@ -24,8 +24,8 @@ type alpineDB struct {
 }
 
 var (
-	alpineReleaseRE = regexp.MustCompile(`^v\d+\.\d+$`)
-	vulnIDRE        = regexp.MustCompile(`^[A-Z][A-Za-z0-9]*-[A-Za-z0-9._:-]+$`)
+	alpineReleaseRE = lazyre.New(`^v\d+\.\d+$`)
+	vulnIDRE        = lazyre.New(`^[A-Z][A-Za-z0-9]*-[A-Za-z0-9._:-]+$`)
 )
 
 // alpineMerger builds one advisory per vulnerability ID ("ALPINE-CVE-…")
@@ -43,7 +43,7 @@ func (m *alpineMerger) add(r io.Reader, file string, s sink) (int, error) {
 	if err := dec.Decode(&db); err != nil {
 		return 0, fmt.Errorf("%s: %w", file, err)
 	}
-	if !alpineReleaseRE.MatchString(db.DistroVersion) {
+	if !alpineReleaseRE().MatchString(db.DistroVersion) {
 		return 0, fmt.Errorf("%s: distroversion %q is not v<major>.<minor>", file, trunc(db.DistroVersion, 20))
 	}
 	if m.byID == nil {
@@ -72,7 +72,7 @@ func (m *alpineMerger) add(r io.Reader, file string, s sink) (int, error) {
 
 func (m *alpineMerger) addFix(eco, pkg, fixed, entry, rec string, s sink) {
 	fields := strings.Fields(entry)
-	if len(fields) == 0 || !vulnIDRE.MatchString(fields[0]) {
+	if len(fields) == 0 || !vulnIDRE().MatchString(fields[0]) {
 		s.skip(rec, fmt.Sprintf("secfix %q: not a vulnerability ID", trunc(entry, 60)))
 		return
 	}

@@ -5,11 +5,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"regexp"
 	"strings"
 	"time"
 
 	"github.com/assayhq/assay/advisory"
+	"github.com/assayhq/assay/internal/lazyre"
 )
 
 // debianReleases maps Debian code names to the release numbers OSV uses
@@ -22,9 +22,9 @@ var debianReleases = map[string]string{
 }
 
 var (
-	debianHeaderRE  = regexp.MustCompile(`^\[(\d{1,2} [A-Z][a-z]{2} \d{4})\]\s+([A-Z]+-\d+(?:-\d+)?)\s+(.*)$`)
-	debianPackageRE = regexp.MustCompile(`^\[([a-z-]+)\]\s+-\s+(\S+)\s+(\S+)`)
-	debianCVEsRE    = regexp.MustCompile(`^\{([^}]*)\}`)
+	debianHeaderRE  = lazyre.New(`^\[(\d{1,2} [A-Z][a-z]{2} \d{4})\]\s+([A-Z]+-\d+(?:-\d+)?)\s+(.*)$`)
+	debianPackageRE = lazyre.New(`^\[([a-z-]+)\]\s+-\s+(\S+)\s+(\S+)`)
+	debianCVEsRE    = lazyre.New(`^\{([^}]*)\}`)
 )
 
 // parseDebianList reads a Debian security tracker advisory list
@@ -93,7 +93,7 @@ func parseDebianList(r io.Reader, list string, s sink) (int, error) {
 }
 
 func debianHeader(text, list string) (*advisory.Advisory, error) {
-	m := debianHeaderRE.FindStringSubmatch(text)
+	m := debianHeaderRE().FindStringSubmatch(text)
 	if m == nil {
 		return nil, fmt.Errorf("not an advisory header: %q", trunc(text, 80))
 	}
@@ -115,11 +115,11 @@ func debianHeader(text, list string) (*advisory.Advisory, error) {
 // debianDetail applies one indented line: a CVE list, a fixed version in
 // a release, or a note (ignored).
 func debianDetail(a *advisory.Advisory, text string) {
-	if m := debianCVEsRE.FindStringSubmatch(text); m != nil {
+	if m := debianCVEsRE().FindStringSubmatch(text); m != nil {
 		a.Upstream = append(a.Upstream, strings.Fields(m[1])...)
 		return
 	}
-	m := debianPackageRE.FindStringSubmatch(text)
+	m := debianPackageRE().FindStringSubmatch(text)
 	if m == nil {
 		return
 	}

@@ -65,7 +65,7 @@ func parseEPSSRow(text string) (EPSSScore, error) {
 	if len(f) < 3 {
 		return EPSSScore{}, fmt.Errorf("want 3 fields, got %d", len(f))
 	}
-	if !cveRE.MatchString(f[0]) {
+	if !cveRE().MatchString(f[0]) {
 		return EPSSScore{}, fmt.Errorf("invalid CVE ID %q", trunc(f[0], 40))
 	}
 	score, err1 := strconv.ParseFloat(f[1], 64)

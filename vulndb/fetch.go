@@ -13,10 +13,11 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/assayhq/assay/internal/lazyre"
 )
 
 // MaxFeedBytes bounds one downloaded feed file (Config.MaxFeedBytes
@@ -198,7 +199,7 @@ func retryAfter(resp *http.Response) time.Duration {
 	return time.Duration(s) * time.Second
 }
 
-var hrefRE = regexp.MustCompile(`(?i)href\s*=\s*["']([^"'#?]+)["']`)
+var hrefRE = lazyre.New(`(?i)href\s*=\s*["']([^"'#?]+)["']`)
 
 // list returns the names in a directory of a mirror: the entries of a
 // local directory, or the relative links of an HTTP directory index
@@ -237,7 +238,7 @@ func (t *transport) list(ctx context.Context, dir string) ([]string, error) {
 		return nil, fmt.Errorf("list %s: %w", dir, err)
 	}
 	var names []string
-	for _, m := range hrefRE.FindAllStringSubmatch(string(body), -1) {
+	for _, m := range hrefRE().FindAllStringSubmatch(string(body), -1) {
 		n, err := url.PathUnescape(html.UnescapeString(m[1]))
 		if err != nil || n == "" || strings.HasPrefix(n, "/") || strings.HasPrefix(n, ".") || strings.Contains(n, "://") {
 			continue

@@ -4,10 +4,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"regexp"
+
+	"github.com/assayhq/assay/internal/lazyre"
 )
 
-var cveRE = regexp.MustCompile(`^CVE-\d{4}-\d{4,}$`)
+var cveRE = lazyre.New(`^CVE-\d{4}-\d{4,}$`)
 
 // parseKEV reads the CISA KEV catalogue JSON feed. Entries without a valid
 // CVE ID are skipped and counted; a file that is not a complete JSON
@@ -21,7 +22,7 @@ func parseKEV(r io.Reader, s sink) (int, error) {
 			s.skip(fmt.Sprintf("entry %d", n), err.Error())
 			return nil
 		}
-		if !cveRE.MatchString(e.CVE) {
+		if !cveRE().MatchString(e.CVE) {
 			s.skip(fmt.Sprintf("entry %d", n), fmt.Sprintf("invalid cveID %q", e.CVE))
 			return nil
 		}

@@ -95,7 +95,7 @@ func parseNVD(r io.Reader, s sink) (int, nvdPage, error) {
 // their source, a rejected CVE is withdrawn, and the CPE configurations
 // are kept for matching.
 func (c *nvdCVE) advisory() (*advisory.Advisory, error) {
-	if !cveRE.MatchString(c.ID) {
+	if !cveRE().MatchString(c.ID) {
 		return nil, fmt.Errorf("invalid CVE ID %q", trunc(c.ID, 40))
 	}
 	mod, err := advisory.ParseTime(c.LastModified)

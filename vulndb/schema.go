@@ -39,4 +39,20 @@ CREATE INDEX groups_key ON groups(key);
 CREATE TABLE kev (cve TEXT PRIMARY KEY, source TEXT NOT NULL, data BLOB NOT NULL) WITHOUT ROWID;
 CREATE TABLE epss (cve TEXT PRIMARY KEY, source TEXT NOT NULL, score REAL NOT NULL, percentile REAL NOT NULL) WITHOUT ROWID;
 CREATE TABLE ecosystems (ecosystem TEXT PRIMARY KEY, records INTEGER NOT NULL) WITHOUT ROWID;
+` + totalsSQL
+
+// totalsSQL creates the table of Status counts computed when a snapshot is
+// built, so that reading them (every scan does) walks no table. Snapshots
+// built before it existed lack it, and their counts are computed on
+// demand; the builder creates it in a copied older snapshot.
+const totalsSQL = `CREATE TABLE IF NOT EXISTS totals (name TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
 `
+
+// totalQueries are the Status counts, by their name in the totals table.
+var totalQueries = []struct{ name, query string }{
+	{"advisories", `SELECT COUNT(*) FROM advisories`}, // covering index advisories_withdrawn
+	{"withdrawn", `SELECT COUNT(*) FROM advisories WHERE withdrawn`},
+	{"kev", `SELECT COUNT(*) FROM kev`},
+	{"epss", `SELECT COUNT(*) FROM epss`},
+	{"cpe_records", `SELECT COUNT(DISTINCT id) FROM cpes`},
+}

@@ -5,11 +5,12 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/assayhq/assay/internal/lazyre"
 )
 
 // Kinds are the feed families Update knows, in import order.
@@ -152,7 +153,7 @@ func osvEcosystems(ctx context.Context, cfg *Config, t *transport) ([]string, er
 	return ecos, nil
 }
 
-var nvdFeedRE = regexp.MustCompile(`^nvdcve-2\.0-([A-Za-z0-9_-]+)\.json\.gz$`)
+var nvdFeedRE = lazyre.New(`^nvdcve-2\.0-([A-Za-z0-9_-]+)\.json\.gz$`)
 
 // nvdFeeds returns the configured NVD feed names, else those a mirror
 // lists, else the official yearly feeds plus "modified".
@@ -173,7 +174,7 @@ func nvdFeeds(ctx context.Context, cfg *Config, t *transport) ([]string, error) 
 	}
 	var out []string
 	for _, n := range names {
-		if m := nvdFeedRE.FindStringSubmatch(n); m != nil {
+		if m := nvdFeedRE().FindStringSubmatch(n); m != nil {
 			out = append(out, m[1])
 		}
 	}
@@ -193,7 +194,7 @@ func alpineFiles(ctx context.Context, base string, t *transport) ([]string, erro
 	var urls []string
 	for _, n := range names {
 		rel := strings.TrimSuffix(n, "/")
-		if !strings.HasSuffix(n, "/") || !alpineReleaseRE.MatchString(rel) {
+		if !strings.HasSuffix(n, "/") || !alpineReleaseRE().MatchString(rel) {
 			continue
 		}
 		files, err := t.list(ctx, joinURL(base, rel))

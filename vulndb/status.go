@@ -38,34 +38,30 @@ type SourceStatus struct {
 
 // Status reports the contents and provenance of the snapshot.
 func (db *DB) Status(ctx context.Context) (*Status, error) {
-	st, err := db.Summary(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if err := db.counts(ctx, []count{
-		{&st.Withdrawn, `SELECT COUNT(*) FROM advisories WHERE withdrawn`},
-		{&st.KEV, `SELECT COUNT(*) FROM kev`},
-		{&st.EPSS, `SELECT COUNT(*) FROM epss`},
-	}); err != nil {
-		return nil, err
-	}
-	return st, nil
+	return db.status(ctx, true)
 }
 
 // Summary is Status without the Withdrawn, KEV and EPSS counts (left
-// zero): those walk whole tables, and a scan, which only needs the
-// coverage (ecosystems, CPE data) and provenance, should not pay for them
-// on every run.
+// zero): in a snapshot without the totals table those walk whole tables,
+// and a scan, which only needs the coverage (ecosystems, CPE data) and
+// provenance, should not pay for them on every run.
 func (db *DB) Summary(ctx context.Context) (*Status, error) {
+	return db.status(ctx, false)
+}
+
+func (db *DB) status(ctx context.Context, all bool) (*Status, error) {
 	st := &Status{Schema: StatusSchema, Snapshot: db.snapshot, Ecosystems: map[string]int{}, Meta: map[string]string{}}
-	if err := db.counts(ctx, []count{
-		{&st.Advisories, `SELECT COUNT(*) FROM advisories`}, // covering index advisories_withdrawn
-		{&st.CPERecords, `SELECT COUNT(DISTINCT id) FROM cpes`},
-		{&st.Skipped, `SELECT COALESCE(SUM(skipped), 0) FROM sources`},
-	}); err != nil {
+	counts := map[string]*int{"advisories": &st.Advisories, "cpe_records": &st.CPERecords}
+	if all {
+		counts["withdrawn"], counts["kev"], counts["epss"] = &st.Withdrawn, &st.KEV, &st.EPSS
+	}
+	if err := db.counts(ctx, counts); err != nil {
 		return nil, err
 	}
-	rows, err := db.sql.QueryContext(ctx, `SELECT key, value FROM meta`)
+	if err := db.queryRow(ctx, `SELECT COALESCE(SUM(skipped), 0) FROM sources`).Scan(&st.Skipped); err != nil {
+		return nil, fmt.Errorf("status: %w", err)
+	}
+	rows, err := db.query(ctx, `SELECT key, value FROM meta`)
 	if err != nil {
 		return nil, fmt.Errorf("status: %w", err)
 	}
@@ -84,7 +80,7 @@ func (db *DB) Summary(ctx context.Context) (*Status, error) {
 		}
 	}
 	rows.Close()
-	rows, err = db.sql.QueryContext(ctx, `SELECT ecosystem, records FROM ecosystems`)
+	rows, err = db.query(ctx, `SELECT ecosystem, records FROM ecosystems`)
 	if err != nil {
 		return nil, fmt.Errorf("status: %w", err)
 	}
@@ -98,7 +94,7 @@ func (db *DB) Summary(ctx context.Context) (*Status, error) {
 		st.Ecosystems[e] = n
 	}
 	rows.Close()
-	rows, err = db.sql.QueryContext(ctx, `SELECT name, kind, url, fetched_at, sha256, records, skipped FROM sources ORDER BY name`)
+	rows, err = db.query(ctx, `SELECT name, kind, url, fetched_at, sha256, records, skipped FROM sources ORDER BY name`)
 	if err != nil {
 		return nil, fmt.Errorf("status: %w", err)
 	}
@@ -113,16 +109,40 @@ func (db *DB) Summary(ctx context.Context) (*Status, error) {
 	return st, rows.Err()
 }
 
-// count is one COUNT query and where its result goes.
-type count struct {
-	dst *int
-	q   string
-}
-
-func (db *DB) counts(ctx context.Context, cs []count) error {
-	for _, c := range cs {
-		if err := db.sql.QueryRowContext(ctx, c.q).Scan(c.dst); err != nil {
+// counts fills each destination in dst with its count (see totalQueries):
+// from the totals table when the snapshot has one, else by counting.
+func (db *DB) counts(ctx context.Context, dst map[string]*int) error {
+	if db.hasTotals {
+		rows, err := db.query(ctx, `SELECT name, n FROM totals`)
+		if err != nil {
 			return fmt.Errorf("status: %w", err)
+		}
+		defer rows.Close()
+		found := 0
+		for rows.Next() {
+			var name string
+			var n int
+			if err := rows.Scan(&name, &n); err != nil {
+				return fmt.Errorf("status: %w", err)
+			}
+			if p := dst[name]; p != nil {
+				*p = n
+				found++
+			}
+		}
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("status: %w", err)
+		}
+		if found != len(dst) {
+			return fmt.Errorf("status: totals table holds %d of the %d counts", found, len(dst))
+		}
+		return nil
+	}
+	for _, q := range totalQueries {
+		if p := dst[q.name]; p != nil {
+			if err := db.queryRow(ctx, q.query).Scan(p); err != nil {
+				return fmt.Errorf("status: %w", err)
+			}
 		}
 	}
 	return nil
@@ -138,7 +158,7 @@ type SkippedRecord struct {
 // Skipped lists the records left out by the imports of this snapshot
 // (at most a bounded number per source; Status has the exact counts).
 func (db *DB) Skipped(ctx context.Context) ([]SkippedRecord, error) {
-	rows, err := db.sql.QueryContext(ctx, `SELECT source, record, reason FROM skipped ORDER BY source, rowid`)
+	rows, err := db.query(ctx, `SELECT source, record, reason FROM skipped ORDER BY source, rowid`)
 	if err != nil {
 		return nil, fmt.Errorf("skipped records: %w", err)
 	}

@@ -45,3 +45,41 @@ func TestSummary(t *testing.T) {
 		t.Errorf("COUNT(*) FROM advisories plan = %q, want the covering index advisories_withdrawn", detail)
 	}
 }
+
+// TestTotals checks that the counts stored when the snapshot was built
+// equal the counts computed from the tables, which is how a snapshot
+// without the totals table (built by an older assay) is read.
+func TestTotals(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(ctx, importedHome(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if !db.hasTotals {
+		t.Fatal("a new snapshot has no totals table")
+	}
+	for _, summary := range []bool{false, true} {
+		read := db.Status
+		if summary {
+			read = db.Summary
+		}
+		stored, err := read(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		db.hasTotals = false
+		counted, err := read(ctx)
+		db.hasTotals = true
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(stored, counted) {
+			t.Errorf("summary=%v: from totals %+v\ncounted      %+v", summary, *stored, *counted)
+		}
+	}
+	var n int
+	if err := db.sql.QueryRowContext(ctx, `SELECT COUNT(*) FROM totals`).Scan(&n); err != nil || n != len(totalQueries) {
+		t.Errorf("totals rows = %d (%v), want %d", n, err, len(totalQueries))
+	}
+}

@@ -394,6 +394,9 @@ func (b *builder) finish(ctx context.Context, now time.Time) error {
 	if err := rebuildGroups(ctx, tx); err != nil {
 		return err
 	}
+	if err := writeTotals(ctx, tx); err != nil {
+		return err
+	}
 	if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO meta (key, value) VALUES ('built_at', ?)`, now.UTC().Format(time.RFC3339)); err != nil {
 		return err
 	}
@@ -413,6 +416,21 @@ func (b *builder) finish(ctx context.Context, now time.Time) error {
 	}
 	defer f.Close()
 	return f.Sync()
+}
+
+// writeTotals stores the Status counts of the finished snapshot in the
+// totals table (created here when the snapshot was copied from one built
+// before the table existed).
+func writeTotals(ctx context.Context, tx *sql.Tx) error {
+	if _, err := tx.ExecContext(ctx, totalsSQL+`DELETE FROM totals;`); err != nil {
+		return fmt.Errorf("totals: %w", err)
+	}
+	for _, q := range totalQueries {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO totals (name, n) SELECT ?, (`+q.query+`)`, q.name); err != nil {
+			return fmt.Errorf("totals %s: %w", q.name, err)
+		}
+	}
+	return nil
 }
 
 // rebuildGroups recomputes the alias groups over every stored advisory.

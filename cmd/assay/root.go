@@ -6,9 +6,15 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strconv"
 
+	"github.com/assayhq/assay/internal/startup"
 	"github.com/spf13/cobra"
 )
+
+// gcAnnotation names a command annotation holding the garbage collector
+// target (GOGC) the command runs with; without it, the default 100.
+const gcAnnotation = "assay.gogc"
 
 // globals holds the flags shared by every subcommand.
 type globals struct {
@@ -58,6 +64,11 @@ reports the evidence a product security review needs.
 Exit codes: 0 ok, 1 a policy gate failed (e.g. --fail-on), 2 error.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		// Packages initialise with the collector paused (internal/startup).
+		PersistentPreRun: func(cmd *cobra.Command, _ []string) {
+			p, _ := strconv.Atoi(cmd.Annotations[gcAnnotation])
+			startup.ResumeGC(p)
+		},
 	}
 	root.PersistentFlags().StringVar(&g.home, "home", "", "data directory for the advisory database and the store (env ASSAY_HOME; default ~/.local/share/assay)")
 	root.PersistentFlags().BoolVarP(&g.verbose, "verbose", "v", false, "log debug details to stderr")

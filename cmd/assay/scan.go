@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"runtime/debug"
+	"strconv"
 
 	"github.com/assayhq/assay/report"
 	"github.com/assayhq/assay/scan"
@@ -55,7 +56,8 @@ finding is known exploited.`,
   assay scan --format json sbom.cdx.json > result.json
   assay scan --fail-on high ./checkout image.tar
   assay scan --format json router-fw-2.1.bin > review.json`,
-		Args: cobra.MinimumNArgs(1),
+		Args:        cobra.MinimumNArgs(1),
+		Annotations: map[string]string{gcAnnotation: strconv.Itoa(scanGCPercent)},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if failOn != "" {
 				if _, err := scan.FailsOn(&scan.Result{}, failOn); err != nil {
@@ -142,6 +144,14 @@ finding is known exploited.`,
 // memory under 400 MiB. It is soft: a scan that needs more still gets
 // it.
 const scanMemoryLimit = 300 << 20
+
+// scanGCPercent is the garbage collector's target (GOGC) during a scan
+// unless GOGC is set. A scan of a lockfile or a binary allocates a few
+// MiB and exits within milliseconds; at the default of 100 it would start
+// a collection at 4 MiB that frees almost nothing, at 400 the first target
+// is 16 MiB and small scans never collect. Large scans are held to
+// scanMemoryLimit as before.
+const scanGCPercent = 400
 
 // scanOptions loads the VEX documents and the ignore file.
 func scanOptions(vexFiles []string, ignoreFile string) (scan.Options, error) {

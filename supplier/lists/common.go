@@ -1,5 +1,7 @@
 package lists
 
+//go:generate go run ./internal/gencountries
+
 import (
 	"bytes"
 	"crypto/sha256"
@@ -16,8 +18,6 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding/charmap"
-	"golang.org/x/text/language"
-	"golang.org/x/text/language/display"
 	"golang.org/x/text/runes"
 	"golang.org/x/text/transform"
 	"golang.org/x/text/unicode/norm"
@@ -216,20 +216,16 @@ func countryKey(s string) string {
 	return b.String()
 }
 
+// countryTable maps the countryKey of each country's code and English
+// name (countries.go, generated from x/text's CLDR data) and of the
+// synonyms below to the code.
 var countryTable = sync.OnceValue(func() map[string]string {
 	m := map[string]string{}
-	names := display.English.Regions()
-	for a := 'A'; a <= 'Z'; a++ {
-		for b := 'A'; b <= 'Z'; b++ {
-			code := string([]rune{a, b})
-			reg, err := language.ParseRegion(code)
-			if err != nil || !reg.IsCountry() || reg.String() != code {
-				continue
-			}
-			m[countryKey(code)] = code
-			if n := names.Name(reg); n != "" {
-				m[countryKey(n)] = code
-			}
+	for _, line := range strings.Split(strings.TrimSuffix(countryNames, "\n"), "\n") {
+		code, name, _ := strings.Cut(line, "\t")
+		m[countryKey(code)] = code
+		if name != "" {
+			m[countryKey(name)] = code
 		}
 	}
 	for name, code := range countrySynonyms {

@@ -1,8 +1,9 @@
 package lists
 
 import (
-	"regexp"
 	"strings"
+
+	"github.com/assayhq/assay/internal/lazyre"
 )
 
 func curatedType(t string) string {
@@ -99,7 +100,7 @@ func firstNonEmpty(s ...string) string {
 
 // fccParty extracts the named producer or provider from a Covered List
 // description ("... produced by Huawei Technologies Company, including ...").
-var fccParty = regexp.MustCompile(`(?:produced|provided|supplied)(?:, directly or indirectly,)?(?: or provided)? by (.+?)(?:,| subject to| or any| to the extent|$)`)
+var fccParty = lazyre.New(`(?:produced|provided|supplied)(?:, directly or indirectly,)?(?: or provided)? by (.+?)(?:,| subject to| or any| to the extent|$)`)
 
 // parseFCC reads the FCC Covered List table. Rows that name a producer
 // become entity entries (with the description as remarks); rows that cover
@@ -130,7 +131,7 @@ func parseFCC(files map[string][]byte, lim Limits) ([]Entry, string, error) {
 }
 
 func fccParties(desc string) []string {
-	m := fccParty.FindStringSubmatch(desc)
+	m := fccParty().FindStringSubmatch(desc)
 	if m == nil {
 		return nil
 	}

@@ -2,8 +2,9 @@ package lists
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
+
+	"github.com/assayhq/assay/internal/lazyre"
 )
 
 // parseOFACCSVSet reads OFAC's CSV set (primary, address, alias and
@@ -89,9 +90,9 @@ func splitProgram(p string) []string {
 var (
 	// remarkID finds identifiers in OFAC remarks such as
 	// "Registration Number 1027700167110 (Russia)".
-	remarkID = regexp.MustCompile(`(Registration (?:ID|Number)|Tax ID No\.|Legal Entity Number|Unified Social Credit Code \(USCC\)|SWIFT/BIC|IMO|MMSI|Business Registration (?:Document|Number) #?|Company Number|Government Gazette Number|Enterprise Number|Commercial Registry Number|National Foreign Trade Registry Number)\s+([A-Z0-9][A-Za-z0-9\-/]{3,})(?:\s+\(([^)]+)\))?`)
+	remarkID = lazyre.New(`(Registration (?:ID|Number)|Tax ID No\.|Legal Entity Number|Unified Social Credit Code \(USCC\)|SWIFT/BIC|IMO|MMSI|Business Registration (?:Document|Number) #?|Company Number|Government Gazette Number|Enterprise Number|Commercial Registry Number|National Foreign Trade Registry Number)\s+([A-Z0-9][A-Za-z0-9\-/]{3,})(?:\s+\(([^)]+)\))?`)
 	// remarkAKA finds aliases given only in remarks ("a.k.a. 'BNC'").
-	remarkAKA = regexp.MustCompile(`[af]\.k\.a\.,? '([^']+)'`)
+	remarkAKA = lazyre.New(`[af]\.k\.a\.,? '([^']+)'`)
 )
 
 // remarkIDHints are substrings one of which every remarkID match holds;
@@ -110,7 +111,7 @@ func identifiersFromRemarks(r string) []Identifier {
 		return nil
 	}
 	var out []Identifier
-	for _, m := range remarkID.FindAllStringSubmatch(r, -1) {
+	for _, m := range remarkID().FindAllStringSubmatch(r, -1) {
 		out = append(out, Identifier{Type: strings.TrimSpace(m[1]), Number: strings.TrimRight(m[2], ".;,"), Country: countryCode(m[3])})
 	}
 	return out
@@ -118,7 +119,7 @@ func identifiersFromRemarks(r string) []Identifier {
 
 func aliasesFromRemarks(r string) []string {
 	var out []string
-	for _, m := range remarkAKA.FindAllStringSubmatch(r, -1) {
+	for _, m := range remarkAKA().FindAllStringSubmatch(r, -1) {
 		out = append(out, m[1])
 	}
 	return out

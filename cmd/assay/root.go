@@ -6,9 +6,9 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strconv"
 
-	"github.com/assayhq/assay/internal/startup"
 	"github.com/spf13/cobra"
 )
 
@@ -64,10 +64,12 @@ reports the evidence a product security review needs.
 Exit codes: 0 ok, 1 a policy gate failed (e.g. --fail-on), 2 error.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
-		// Packages initialise with the collector paused (internal/startup).
+		// A command may ask for another collector target (see
+		// gcAnnotation); GOGC, when set, stands.
 		PersistentPreRun: func(cmd *cobra.Command, _ []string) {
-			p, _ := strconv.Atoi(cmd.Annotations[gcAnnotation])
-			startup.ResumeGC(p)
+			if p, err := strconv.Atoi(cmd.Annotations[gcAnnotation]); err == nil && os.Getenv("GOGC") == "" {
+				debug.SetGCPercent(p)
+			}
 		},
 	}
 	root.PersistentFlags().StringVar(&g.home, "home", "", "data directory for the advisory database and the store (env ASSAY_HOME; default ~/.local/share/assay)")

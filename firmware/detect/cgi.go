@@ -3,9 +3,11 @@ package detect
 import (
 	"bytes"
 	"fmt"
+	"github.com/assayhq/assay/internal/lazyre"
 	"path"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // cgiLang describes request sources and command sinks of one language.
@@ -18,34 +20,38 @@ type cgiLang struct {
 }
 
 var (
-	assignLHS = regexp.MustCompile(`^\s*(?:local\s+|my\s+|export\s+|readonly\s+)?\$?([A-Za-z_][A-Za-z0-9_]*)\s*(?:\.\.)?=[^=~]`)
-	shellRead = regexp.MustCompile(`^\s*read\s+(?:-[a-z]+\s+(?:\S+\s+)?)*([A-Za-z_][A-Za-z0-9_]*)\s*$`)
+	assignLHS = lazyre.New(`^\s*(?:local\s+|my\s+|export\s+|readonly\s+)?\$?([A-Za-z_][A-Za-z0-9_]*)\s*(?:\.\.)?=[^=~]`)
+	shellRead = lazyre.New(`^\s*read\s+(?:-[a-z]+\s+(?:\S+\s+)?)*([A-Za-z_][A-Za-z0-9_]*)\s*$`)
 	dollarRef = func(v string) *regexp.Regexp { return regexp.MustCompile(`\$\{?` + regexp.QuoteMeta(v) + `\b`) }
 	wordRef   = func(v string) *regexp.Regexp { return regexp.MustCompile(`\b` + regexp.QuoteMeta(v) + `\b`) }
 )
 
-var cgiLangs = map[string]cgiLang{
-	"shell": {name: "shell",
-		source: regexp.MustCompile(`\$\{?(QUERY_STRING|REQUEST_URI|PATH_INFO|HTTP_[A-Z_]+|GET_[A-Za-z0-9_]+|POST_[A-Za-z0-9_]+|FORM_[A-Za-z0-9_]+|CGI_[A-Za-z0-9_]+)\b`),
-		sink:   regexp.MustCompile(`(^|[;&|({\s])(eval|(ba|a|da)?sh\s+-c|xargs\s+(ba|a)?sh)\b|\bsystem\s*\(`),
-		ref:    dollarRef, needExec: true},
-	"php": {name: "PHP",
-		source: regexp.MustCompile(`\$_(GET|POST|REQUEST|COOKIE|FILES)\b|\$_SERVER\[\s*['"](HTTP_|QUERY_STRING|REQUEST_URI|PATH_INFO)`),
-		sink:   regexp.MustCompile("\\b(system|exec|shell_exec|passthru|popen|proc_open|pcntl_exec|eval|assert)\\s*\\(|`[^`]*\\$"),
-		ref:    dollarRef},
-	"lua": {name: "Lua",
-		source: regexp.MustCompile(`formvalue|http\.getenv|http\.content|getenv\(\s*["'](QUERY_STRING|REQUEST_URI|HTTP_)|ngx\.req\.get_(uri_|post_)?args|ngx\.var\.arg_|uhttpd\.urldecode`),
-		sink:   regexp.MustCompile(`os\.execute|io\.popen|sys\.call|sys\.exec|luci\.util\.exec|\bloadstring\s*\(|\bload\s*\(`),
-		ref:    wordRef},
-	"perl": {name: "Perl",
-		source: regexp.MustCompile(`\bparam\s*\(|url_param|\$ENV\{\s*['"]?(QUERY_STRING|REQUEST_URI|HTTP_)|<STDIN>|->Vars`),
-		sink:   regexp.MustCompile("\\b(system|exec)\\b|`|\\bqx\\s*[({/|]|\\bopen\\s*\\(?[^)]*\\|"),
-		ref:    dollarRef, needExec: true},
-	"python": {name: "Python",
-		source: regexp.MustCompile(`FieldStorage|getvalue\s*\(|getfirst\s*\(|environ\[\s*['"](QUERY_STRING|REQUEST_URI|HTTP_)|request\.(args|form|values)`),
-		sink:   regexp.MustCompile(`os\.system|os\.popen|shell\s*=\s*True|commands\.getoutput|\beval\s*\(|\bexec\s*\(`),
-		ref:    wordRef, needExec: true},
-}
+// cgiLangs returns the CGI source and sink patterns per script language,
+// compiled on first use.
+var cgiLangs = sync.OnceValue(func() map[string]cgiLang {
+	return map[string]cgiLang{
+		"shell": {name: "shell",
+			source: regexp.MustCompile(`\$\{?(QUERY_STRING|REQUEST_URI|PATH_INFO|HTTP_[A-Z_]+|GET_[A-Za-z0-9_]+|POST_[A-Za-z0-9_]+|FORM_[A-Za-z0-9_]+|CGI_[A-Za-z0-9_]+)\b`),
+			sink:   regexp.MustCompile(`(^|[;&|({\s])(eval|(ba|a|da)?sh\s+-c|xargs\s+(ba|a)?sh)\b|\bsystem\s*\(`),
+			ref:    dollarRef, needExec: true},
+		"php": {name: "PHP",
+			source: regexp.MustCompile(`\$_(GET|POST|REQUEST|COOKIE|FILES)\b|\$_SERVER\[\s*['"](HTTP_|QUERY_STRING|REQUEST_URI|PATH_INFO)`),
+			sink:   regexp.MustCompile("\\b(system|exec|shell_exec|passthru|popen|proc_open|pcntl_exec|eval|assert)\\s*\\(|`[^`]*\\$"),
+			ref:    dollarRef},
+		"lua": {name: "Lua",
+			source: regexp.MustCompile(`formvalue|http\.getenv|http\.content|getenv\(\s*["'](QUERY_STRING|REQUEST_URI|HTTP_)|ngx\.req\.get_(uri_|post_)?args|ngx\.var\.arg_|uhttpd\.urldecode`),
+			sink:   regexp.MustCompile(`os\.execute|io\.popen|sys\.call|sys\.exec|luci\.util\.exec|\bloadstring\s*\(|\bload\s*\(`),
+			ref:    wordRef},
+		"perl": {name: "Perl",
+			source: regexp.MustCompile(`\bparam\s*\(|url_param|\$ENV\{\s*['"]?(QUERY_STRING|REQUEST_URI|HTTP_)|<STDIN>|->Vars`),
+			sink:   regexp.MustCompile("\\b(system|exec)\\b|`|\\bqx\\s*[({/|]|\\bopen\\s*\\(?[^)]*\\|"),
+			ref:    dollarRef, needExec: true},
+		"python": {name: "Python",
+			source: regexp.MustCompile(`FieldStorage|getvalue\s*\(|getfirst\s*\(|environ\[\s*['"](QUERY_STRING|REQUEST_URI|HTTP_)|request\.(args|form|values)`),
+			sink:   regexp.MustCompile(`os\.system|os\.popen|shell\s*=\s*True|commands\.getoutput|\beval\s*\(|\bexec\s*\(`),
+			ref:    wordRef, needExec: true},
+	}
+})
 
 // isWebPath reports whether p is served by a web server.
 func isWebPath(p string) bool {
@@ -87,7 +93,7 @@ func detectCommandInjection(c *content) []Problem {
 	if !c.text || !isWebPath(c.f.InnerPath) {
 		return nil
 	}
-	lang, ok := cgiLangs[scriptLang(c.f.InnerPath, c.data)]
+	lang, ok := cgiLangs()[scriptLang(c.f.InnerPath, c.data)]
 	if !ok || lang.needExec && !isExecutable(c.f) {
 		return nil
 	}
@@ -118,10 +124,10 @@ func detectCommandInjection(c *content) []Problem {
 			}
 			evs = append(evs, lineEvidence(l.no, t)+" (from "+src+")")
 		}
-		if m := assignLHS.FindStringSubmatch(t); m != nil && hit && len(tainted) < 256 {
+		if m := assignLHS().FindStringSubmatch(t); m != nil && hit && len(tainted) < 256 {
 			tainted[m[1]] = lang.ref(m[1])
 		}
-		if m := shellRead.FindStringSubmatch(t); m != nil && postBody && len(tainted) < 256 {
+		if m := shellRead().FindStringSubmatch(t); m != nil && postBody && len(tainted) < 256 {
 			tainted[m[1]] = lang.ref(m[1])
 		}
 	}

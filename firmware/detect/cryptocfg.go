@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"github.com/assayhq/assay/internal/lazyre"
 	//lint:ignore SA1019 DSA certificates still ship in firmware and must be recognised
 	"crypto/dsa"
 	"crypto/rsa"
@@ -8,15 +9,14 @@ import (
 	"encoding/pem"
 	"fmt"
 	"path"
-	"regexp"
 	"slices"
 	"strings"
 )
 
 var (
 	// cryptoKeyRe splits a configuration line into key and value.
-	cryptoKeyRe = regexp.MustCompile(`^\s*(?:option\s+)?["']?([A-Za-z0-9_.\-]+)["']?\s*(?:=|:|\s)\s*(.*)$`)
-	tokenSplit  = regexp.MustCompile(`[\s,:;"'=]+`)
+	cryptoKeyRe = lazyre.New(`^\s*(?:option\s+)?["']?([A-Za-z0-9_.\-]+)["']?\s*(?:=|:|\s)\s*(.*)$`)
+	tokenSplit  = lazyre.New(`[\s,:;"'=]+`)
 )
 
 // weakProtocols maps protocol names (lower case) to severity.
@@ -76,7 +76,7 @@ func weakCryptoSetting(key, val string) (string, []string) {
 	case (strings.Contains(k, "protocol") || strings.Contains(k, "sslversion") || strings.Contains(k, "ssl_version") ||
 		strings.Contains(k, "tls_version") || strings.Contains(k, "min_version") || strings.Contains(k, "minversion") ||
 		strings.Contains(k, "ssl-min") || strings.Contains(k, "tls-min")) && !strings.Contains(k, "max"):
-		for _, t := range tokenSplit.Split(v, -1) {
+		for _, t := range tokenSplit().Split(v, -1) {
 			if strings.HasPrefix(t, "!") || strings.HasPrefix(t, "-") {
 				continue
 			}
@@ -100,7 +100,7 @@ func detectCryptoConfig(c *content) []Problem {
 	sev := ""
 	var what, evs []string
 	for _, l := range shellLines(c.data) {
-		m := cryptoKeyRe.FindStringSubmatch(l.text)
+		m := cryptoKeyRe().FindStringSubmatch(l.text)
 		if m == nil {
 			continue
 		}

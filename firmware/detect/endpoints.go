@@ -2,27 +2,27 @@ package detect
 
 import (
 	"fmt"
+	"github.com/assayhq/assay/internal/lazyre"
 	"net/netip"
 	"path"
-	"regexp"
 	"slices"
 	"strings"
 )
 
 var (
-	urlRe = regexp.MustCompile(`(?i)\b(?:https?|ftps?|tftp|mqtts?|wss?|coaps?|rtsp|sftp)://[^\s"'<>()\[\]{}\x60\\,;|]+`)
+	urlRe = lazyre.New(`(?i)\b(?:https?|ftps?|tftp|mqtts?|wss?|coaps?|rtsp|sftp)://[^\s"'<>()\[\]{}\x60\\,;|]+`)
 	// ipRe matches a dotted quad not embedded in a longer dotted number.
-	ipRe = regexp.MustCompile(`(?:^|[^0-9.])((?:[0-9]{1,3}\.){3}[0-9]{1,3})(?:$|[^0-9.]|\.[^0-9])`)
+	ipRe = lazyre.New(`(?:^|[^0-9.])((?:[0-9]{1,3}\.){3}[0-9]{1,3})(?:$|[^0-9.]|\.[^0-9])`)
 	// netKeyRe names configuration keys and commands that take a network
 	// address: the context a bare IP address or hostname needs to count.
-	netKeyRe = regexp.MustCompile(`(?i)(host|server|srv|addr|address|\bip\b|_ip\b|\bdns|nameserver|ntp|gateway|broker|endpoint|remote|peer|proxy|connect|upstream|\burl|\buri|mqtt|cloud|collector|syslog|target|report|\bping\b|\bnc\b|telnet|wget|curl|tftp|\bssh\b)`)
+	netKeyRe = lazyre.New(`(?i)(host|server|srv|addr|address|\bip\b|_ip\b|\bdns|nameserver|ntp|gateway|broker|endpoint|remote|peer|proxy|connect|upstream|\burl|\buri|mqtt|cloud|collector|syslog|target|report|\bping\b|\bnc\b|telnet|wget|curl|tftp|\bssh\b)`)
 	// versionCtxRe precedes dotted numbers that are versions, not addresses.
-	versionCtxRe = regexp.MustCompile(`(?i)(?:(?:^|[^a-z])v|\bver|version|release|build|\brev|revision|firmware|\bfw|sdk)[\s:=_\-]*["']?$`)
-	hostValueRe  = regexp.MustCompile(`(?i)^[a-z0-9](?:[a-z0-9\-]{0,62}\.)+[a-z]{2,24}$`)
+	versionCtxRe = lazyre.New(`(?i)(?:(?:^|[^a-z])v|\bver|version|release|build|\brev|revision|firmware|\bfw|sdk)[\s:=_\-]*["']?$`)
+	hostValueRe  = lazyre.New(`(?i)^[a-z0-9](?:[a-z0-9\-]{0,62}\.)+[a-z]{2,24}$`)
 	// attributionRe marks credits, bug-report and documentation pointers.
-	attributionRe = regexp.MustCompile(`(?i)\b(adapted from|based on|copyright|see|visit|bugs?|homepage|home page|documentation|manual|licen[cs]e[ds]?|for (more )?(details|info(rmation)?))\b`)
-	schemaURL     = regexp.MustCompile(`(?i)\.(dtd|xsd|ent|mod|rng|xsl|xslt)$`)
-	assignRe      = regexp.MustCompile(`(?i)^\s*(?:option\s+|export\s+)?["']?([a-z0-9_.\-]{1,40})["']?\s*(?:=|:|\s)\s*["']?([^\s"';,]+)["']?\s*;?$`)
+	attributionRe = lazyre.New(`(?i)\b(adapted from|based on|copyright|see|visit|bugs?|homepage|home page|documentation|manual|licen[cs]e[ds]?|for (more )?(details|info(rmation)?))\b`)
+	schemaURL     = lazyre.New(`(?i)\.(dtd|xsd|ent|mod|rng|xsl|xslt)$`)
+	assignRe      = lazyre.New(`(?i)^\s*(?:option\s+|export\s+)?["']?([a-z0-9_.\-]{1,40})["']?\s*(?:=|:|\s)\s*["']?([^\s"';,]+)["']?\s*;?$`)
 )
 
 // ignoredHosts are never endpoints: XML namespaces and schemas, licence
@@ -82,7 +82,7 @@ func publicHost(h string) bool {
 	if strings.Trim(h, "0123456789.") == "" {
 		return false // dotted number that is not an address
 	}
-	if !hostValueRe.MatchString(h) || slices.Contains(fileSuffixes, h[strings.LastIndexByte(h, '.')+1:]) {
+	if !hostValueRe().MatchString(h) || slices.Contains(fileSuffixes, h[strings.LastIndexByte(h, '.')+1:]) {
 		return false
 	}
 	for _, s := range lanSuffixes {
@@ -151,12 +151,12 @@ func findEndpoints(text string, binary bool) []endpoint {
 		return nil
 	}
 	var urls []string
-	if hasURL && !attributionRe.MatchString(text) {
-		urls = urlRe.FindAllString(text, 8)
+	if hasURL && !attributionRe().MatchString(text) {
+		urls = urlRe().FindAllString(text, 8)
 	}
 	for _, u := range urls {
 		u = strings.TrimRight(u, ".:")
-		if schemaURL.MatchString(u) {
+		if schemaURL().MatchString(u) {
 			continue // DTD, schema or stylesheet identifier
 		}
 		if h := urlHost(u); publicHost(h) {
@@ -168,12 +168,12 @@ func findEndpoints(text string, binary bool) []endpoint {
 	}
 	var ips [][]int
 	if !strings.Contains(lower, "e.g.") && !strings.Contains(lower, "for example") {
-		ips = ipRe.FindAllStringSubmatchIndex(text, 8) // not an example address
+		ips = ipRe().FindAllStringSubmatchIndex(text, 8) // not an example address
 	}
-	ctx := len(ips) > 0 && netKeyRe.MatchString(text)
+	ctx := len(ips) > 0 && netKeyRe().MatchString(text)
 	for _, m := range ips {
 		ip := text[m[2]:m[3]]
-		if !publicIP(ip) || versionCtxRe.MatchString(text[:m[2]]) {
+		if !publicIP(ip) || versionCtxRe().MatchString(text[:m[2]]) {
 			continue
 		}
 		colon := m[3] < len(text) && text[m[3]] == ':'
@@ -188,7 +188,7 @@ func findEndpoints(text string, binary bool) []endpoint {
 	if len(out) > 0 || binary {
 		return out
 	}
-	if m := assignRe.FindStringSubmatch(text); m != nil && netKeyRe.MatchString(m[1]) && publicHost(m[2]) {
+	if m := assignRe().FindStringSubmatch(text); m != nil && netKeyRe().MatchString(m[1]) && publicHost(m[2]) {
 		out = append(out, endpoint{value: m[2], strong: true})
 	}
 	return out

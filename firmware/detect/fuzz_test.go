@@ -74,7 +74,7 @@ func FuzzShellLines(f *testing.F) {
 				outputFile(c, "http://x/y")
 			}
 			findEndpoints(l.text, false)
-			if m := cryptoKeyRe.FindStringSubmatch(l.text); m != nil {
+			if m := cryptoKeyRe().FindStringSubmatch(l.text); m != nil {
 				weakCryptoSetting(m[1], m[2])
 			}
 			passwordValue("password", l.text)

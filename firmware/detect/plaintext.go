@@ -2,19 +2,19 @@ package detect
 
 import (
 	"fmt"
+	"github.com/assayhq/assay/internal/lazyre"
 	"path"
-	"regexp"
 	"slices"
 	"strings"
 )
 
 // passwordKey matches a key=value (or key: value, UCI "option key value")
 // assignment whose key names a password.
-var passwordKey = regexp.MustCompile(`(?i)^\s*(?:export\s+|set\s+|(option|list)\s+)?["']?([a-z0-9_.\-]{0,40}?(?:pass|passwd|password|passphrase|pwd|psk|secret))["']?\s*(?:(=|:=|:|=>)|\s)\s*(.*)$`)
+var passwordKey = lazyre.New(`(?i)^\s*(?:export\s+|set\s+|(option|list)\s+)?["']?([a-z0-9_.\-]{0,40}?(?:pass|passwd|password|passphrase|pwd|psk|secret))["']?\s*(?:(=|:=|:|=>)|\s)\s*(.*)$`)
 
 // busyboxHTTPAuth matches a BusyBox httpd.conf basic-auth line
 // "/path:user:password".
-var busyboxHTTPAuth = regexp.MustCompile(`^/[^:\s]*:([^:\s]+):(\S+)$`)
+var busyboxHTTPAuth = lazyre.New(`^/[^:\s]*:([^:\s]+):(\S+)$`)
 
 // nonSecretValues are values that configure rather than hold a password.
 var nonSecretValues = []string{"none", "null", "nil", "true", "false", "yes", "no", "on", "off", "0", "1",
@@ -56,7 +56,7 @@ func detectPlaintextPasswords(c *content) []Problem {
 			continue
 		}
 		var key, val string
-		if m := passwordKey.FindStringSubmatch(l.text); m != nil {
+		if m := passwordKey().FindStringSubmatch(l.text); m != nil {
 			if m[3] == "" && m[1] == "" {
 				continue // "key value" only in UCI option lines
 			}
@@ -69,7 +69,7 @@ func detectPlaintextPasswords(c *content) []Problem {
 			}
 			key, val = m[2], v
 		} else if base == "httpd.conf" {
-			m := busyboxHTTPAuth.FindStringSubmatch(l.text)
+			m := busyboxHTTPAuth().FindStringSubmatch(l.text)
 			if m == nil {
 				continue
 			}

@@ -221,7 +221,7 @@ func detectSecrets(c *content) []Problem {
 		if generic && strings.Contains(f.Secret, "/") && !strings.ContainsAny(f.Secret, "0123456789") {
 			return // a path or algorithm name ("AES/GCM/NoPadding"), not a token
 		}
-		if generic && passwordKey.MatchString(line) {
+		if generic && passwordKey().MatchString(line) {
 			return // a password assignment: plaintext-password reports it
 		}
 		if c.text && isCommentLine(line) {

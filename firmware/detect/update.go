@@ -1,18 +1,18 @@
 package detect
 
 import (
+	"github.com/assayhq/assay/internal/lazyre"
 	"path"
-	"regexp"
 	"strings"
 )
 
 var (
-	shellAssign  = regexp.MustCompile(`^\s*(?:export\s+|local\s+|readonly\s+)?([A-Za-z_][A-Za-z0-9_]*)=(.*)$`)
-	shellVarRef  = regexp.MustCompile(`\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?`)
-	plainURL     = regexp.MustCompile(`(?i)\b(?:http|ftp|tftp)://[^\s"';|)]+`)
-	pipeToShell  = regexp.MustCompile(`\|\s*(?:/bin/|/usr/bin/)?(?:ba|a|da|z)?sh\b`)
-	verifyCmdRe  = regexp.MustCompile(`(?i)openssl\s+(?:dgst|smime|cms)\b.*-verify|gpgv?\s+.*--verify|\busign\s+.*-V|\bsignify\b|\bminisign\s+-V|\bcosign\s+verify`)
-	downloaderRe = regexp.MustCompile(`(?:^|[\s;&|(/])(wget|curl|tftp|fetch|ftpget|uclient-fetch)\b`)
+	shellAssign  = lazyre.New(`^\s*(?:export\s+|local\s+|readonly\s+)?([A-Za-z_][A-Za-z0-9_]*)=(.*)$`)
+	shellVarRef  = lazyre.New(`\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?`)
+	plainURL     = lazyre.New(`(?i)\b(?:http|ftp|tftp)://[^\s"';|)]+`)
+	pipeToShell  = lazyre.New(`\|\s*(?:/bin/|/usr/bin/)?(?:ba|a|da|z)?sh\b`)
+	verifyCmdRe  = lazyre.New(`(?i)openssl\s+(?:dgst|smime|cms)\b.*-verify|gpgv?\s+.*--verify|\busign\s+.*-V|\bsignify\b|\bminisign\s+-V|\bcosign\s+verify`)
+	downloaderRe = lazyre.New(`(?:^|[\s;&|(/])(wget|curl|tftp|fetch|ftpget|uclient-fetch)\b`)
 )
 
 // outputFile returns the file a downloader writes, when named.
@@ -95,8 +95,8 @@ func detectInsecureUpdate(c *content) []Problem {
 	}
 	vars := map[string]string{}
 	expand := func(s string) string {
-		return shellVarRef.ReplaceAllStringFunc(s, func(m string) string {
-			n := shellVarRef.FindStringSubmatch(m)[1]
+		return shellVarRef().ReplaceAllStringFunc(s, func(m string) string {
+			n := shellVarRef().FindStringSubmatch(m)[1]
 			if v, ok := vars[n]; ok {
 				return v
 			}
@@ -105,17 +105,17 @@ func detectInsecureUpdate(c *content) []Problem {
 	}
 	var fs []finding
 	downloaded := map[string]line{}
-	verified := verifyCmdRe.Match(c.data)
+	verified := verifyCmdRe().Match(c.data)
 	for _, l := range shellLines(c.data) {
 		t := expand(l.text)
-		if m := shellAssign.FindStringSubmatch(t); m != nil && len(vars) < 512 {
+		if m := shellAssign().FindStringSubmatch(t); m != nil && len(vars) < 512 {
 			vars[m[1]] = strings.Trim(strings.TrimSpace(m[2]), `"'`)
 		}
-		if downloaderRe.MatchString(t) {
-			url := plainURL.FindString(t)
+		if downloaderRe().MatchString(t) {
+			url := plainURL().FindString(t)
 			tftp := strings.Contains(t, "tftp")
 			if url != "" || tftp {
-				if pipeToShell.MatchString(t) {
+				if pipeToShell().MatchString(t) {
 					fs = append(fs, finding{f: c.f, category: CategoryInsecureUpdate, severity: SeverityHigh, confidence: ConfidenceHigh,
 						detail: "downloads code over an unauthenticated channel and pipes it into a shell", evidence: lineEvidence(l.no, l.text)})
 					continue

@@ -1,7 +1,7 @@
 package identify
 
 import (
-	"regexp"
+	"github.com/assayhq/assay/internal/lazyre"
 	"strings"
 	"time"
 
@@ -20,7 +20,7 @@ var eolProducts = map[string]string{
 	"stdlib":  "go",
 }
 
-var leadingVersion = regexp.MustCompile(`^\d+(?:\.\d+)*`)
+var leadingVersion = lazyre.New(`^\d+(?:\.\d+)*`)
 
 // upstreamVersion strips an epoch, a distro revision and a leading "v"
 // ("1:3.0.20-1~deb12u2" -> "3.0.20", "go1.21.3" / "v1.21.3" -> "1.21.3").
@@ -29,7 +29,7 @@ func upstreamVersion(v string) string {
 		v = after
 	}
 	v = strings.TrimPrefix(strings.TrimPrefix(v, "go"), "v")
-	return leadingVersion.FindString(v)
+	return leadingVersion().FindString(v)
 }
 
 // markEOL sets MetaEOL, MetaEOLDate and MetaEOLCycle on c when its release

@@ -2,6 +2,7 @@ package scan
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -17,6 +18,27 @@ func BenchmarkScanGoMod(b *testing.B) {
 	db := vulndbtest.Open(b)
 	ctx := context.Background()
 	path := filepath.Join("testdata", "go.mod")
+	for b.Loop() {
+		s, err := New(ctx, db, Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := s.Scan(ctx, []string{path}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkScanGoBinary is BenchmarkScanGoMod for a Go binary named by
+// ASSAY_BENCH_BINARY (bench/accuracy-inputs.sh builds some); it is
+// skipped when unset.
+func BenchmarkScanGoBinary(b *testing.B) {
+	path := os.Getenv("ASSAY_BENCH_BINARY")
+	if path == "" {
+		b.Skip("ASSAY_BENCH_BINARY not set")
+	}
+	db := vulndbtest.Open(b)
+	ctx := context.Background()
 	for b.Loop() {
 		s, err := New(ctx, db, Options{})
 		if err != nil {

@@ -115,12 +115,7 @@ const secretWindow = 512
 func (s *secretScanner) textWindows(data []byte) [][2]int {
 	var spans [][2]int
 	s.keywordHits(bytes.ToLower(data), func(end, n int) {
-		lo, hi := max(0, end-n-secretWindow), min(len(data), end+secretWindow)
-		if k := len(spans) - 1; k >= 0 && lo <= spans[k][1] {
-			spans[k][1] = max(spans[k][1], hi)
-			return
-		}
-		spans = append(spans, [2]int{lo, hi})
+		spans = appendSpan(spans, [2]int{max(0, end-n-secretWindow), min(len(data), end+secretWindow)})
 	})
 	for i, sp := range spans {
 		lo := bytes.LastIndexByte(data[:sp[0]], '\n') + 1
@@ -133,17 +128,24 @@ func (s *secretScanner) textWindows(data []byte) [][2]int {
 	return mergeSpans(spans)
 }
 
-// mergeSpans joins sorted spans that overlap or touch.
+// mergeSpans joins spans, sorted by start, that overlap or touch.
 func mergeSpans(spans [][2]int) [][2]int {
 	var out [][2]int
 	for _, sp := range spans {
-		if k := len(out) - 1; k >= 0 && sp[0] <= out[k][1]+1 {
-			out[k][1] = max(out[k][1], sp[1])
-			continue
-		}
-		out = append(out, sp)
+		out = appendSpan(out, sp)
 	}
 	return out
+}
+
+// appendSpan adds sp to spans, joining it with the last span when they
+// overlap or touch; sp must not start before the last span's start by
+// more than that span's length.
+func appendSpan(spans [][2]int, sp [2]int) [][2]int {
+	if k := len(spans) - 1; k >= 0 && sp[0] <= spans[k][1]+1 {
+		spans[k] = [2]int{min(spans[k][0], sp[0]), max(spans[k][1], sp[1])}
+		return spans
+	}
+	return append(spans, sp)
 }
 
 // withKeywords returns the units whose text contains a rule keyword.

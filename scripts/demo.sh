@@ -57,6 +57,17 @@ a supplier lists update ${supplier_mirror:+--mirror "$supplier_mirror"} >/dev/nu
 a calendar update ${supplier_mirror:+--mirror "$supplier_mirror/calendars"}
 
 step "Build the vendor's bx-agent (Go) and BX-Vault firmware image (Debian arm64 packages)"
+# The image builder's tools: installed from Debian when missing and this
+# runs as root with apt-get (as .ci/run does); otherwise build-image.sh
+# names what to install.
+missing=""
+for t in dpkg-deb:dpkg cpio:cpio gzip:gzip mkimage:u-boot-tools openssl:openssl python3:python3; do
+	command -v "${t%%:*}" >/dev/null || missing="$missing ${t#*:}"
+done
+if [ -n "$missing" ] && command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
+	echo "installing$missing" >&2
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
+fi
 (cd "$ex/bx-agent" && CGO_ENABLED=0 go build -trimpath -buildvcs=false -o "$build/bx-agent" .)
 image=$("$ex/firmware/build-image.sh" "$root/build/firmware" | tail -1)
 ls -l "$build/bx-agent" "$image" | awk '{print $5, $NF}'

@@ -4,6 +4,7 @@ go 1.26.3
 
 require (
 	codeberg.org/go-pdf/fpdf v0.12.0
+	deps.dev/util/maven v0.0.0-20260528042559-b92437de09fd
 	github.com/BobuSumisu/aho-corasick v1.0.3
 	github.com/CalebQ42/squashfs v1.4.1
 	github.com/CycloneDX/cyclonedx-go v0.12.0
@@ -44,7 +45,6 @@ require (
 	cloud.google.com/go/compute/metadata v0.9.0 // indirect
 	dario.cat/mergo v1.0.1 // indirect
 	deps.dev/api/v3 v3.0.0-20260422013440-90c27f84dd6f // indirect
-	deps.dev/util/maven v0.0.0-20260528042559-b92437de09fd // indirect
 	deps.dev/util/resolve v0.0.0-20260422013440-90c27f84dd6f // indirect
 	deps.dev/util/semver v0.0.0-20260529052642-cf1e78d92744 // indirect
 	github.com/BurntSushi/toml v1.6.0 // indirect

@@ -24,7 +24,7 @@ func FuzzGoMod(f *testing.F) {
 
 // FuzzLockfiles feeds the same bytes to every lockfile parser.
 func FuzzLockfiles(f *testing.F) {
-	for _, p := range []string{"npm/package-lock.json", "py/requirements.txt", "cargo/Cargo.lock"} {
+	for _, p := range []string{"npm/package-lock.json", "py/requirements.txt", "cargo/Cargo.lock", "maven/multi/app/pom.xml"} {
 		data, err := os.ReadFile(filepath.Join("testdata", p))
 		if err != nil {
 			f.Fatal(err)

@@ -16,7 +16,6 @@ import (
 	"github.com/google/osv-scalibr/extractor/filesystem/language/dotnet/packageslockjson"
 	"github.com/google/osv-scalibr/extractor/filesystem/language/elixir/mixlock"
 	"github.com/google/osv-scalibr/extractor/filesystem/language/java/gradlelockfile"
-	"github.com/google/osv-scalibr/extractor/filesystem/language/java/pomxml"
 	"github.com/google/osv-scalibr/extractor/filesystem/language/javascript/packagelockjson"
 	"github.com/google/osv-scalibr/extractor/filesystem/language/javascript/pnpmlock"
 	"github.com/google/osv-scalibr/extractor/filesystem/language/javascript/yarnlock"
@@ -45,7 +44,6 @@ var scalibrExtractors = []struct {
 	{"Cargo.lock", cargolock.New},
 	{"Gemfile.lock", gemfilelock.New},
 	{"composer.lock", composerlock.New},
-	{"pom.xml", pomxml.New},
 	{"gradle.lockfile", gradlelockfile.New},
 	{"packages.lock.json", packageslockjson.New},
 	{"pubspec.lock", pubspec.New},
@@ -56,7 +54,7 @@ var scalibrExtractors = []struct {
 // go.mod (with go.sum beside it) and the osv-scalibr based ones.
 func Parsers(lim limit.Limits) ([]plugin.Parser, error) {
 	lim = lim.WithDefaults()
-	out := []plugin.Parser{goModParser(lim)}
+	out := []plugin.Parser{goModParser(lim), pomParser(lim)}
 	cfg := &cpb.PluginConfig{MaxFileSizeBytes: lim.MaxFileBytes}
 	for _, e := range scalibrExtractors {
 		ex, err := e.new(cfg)

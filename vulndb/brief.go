@@ -94,8 +94,8 @@ func (db *DB) Briefs(ctx context.Context, ids []string) (map[string]*Brief, erro
 	byKey := map[string]*Brief{}
 	for id, key := range keyOf {
 		b, done := byKey[key]
-		if !done {
-			b = groups[key].brief(outside)
+		if g := groups[key]; !done && g != nil {
+			b = g.brief(outside)
 			byKey[key] = b
 		}
 		if b != nil {

@@ -67,7 +67,9 @@ type Coverage struct {
 // DB is the advisory data matching reads (vulndb.DB implements it).
 type DB interface {
 	Affecting(ctx context.Context, ecosystem, name string) ([]vulndb.PackageAdvisory, error)
-	Brief(ctx context.Context, id string) (*vulndb.Brief, error)
+	// Briefs returns the briefs of ids' alias groups, by ID; an ID with
+	// no stored advisory is absent.
+	Briefs(ctx context.Context, ids []string) (map[string]*vulndb.Brief, error)
 	Advisory(ctx context.Context, id string) (*advisory.Advisory, error)
 	CPECandidates(ctx context.Context, vendor, product string) ([]string, error)
 }
@@ -396,13 +398,14 @@ func (m *Matcher) group(ctx context.Context, p Package, hits []hit) ([]Finding, 
 	if len(hits) == 0 {
 		return nil, nil
 	}
+	vulns, err := m.lookup(ctx, hits)
+	if err != nil {
+		return nil, err
+	}
 	byKey := map[string]*Finding{}
 	var keys []string
 	for _, h := range hits {
-		v, err := m.lookup(ctx, h.id)
-		if err != nil {
-			return nil, fmt.Errorf("look up %s: %w", h.id, err)
-		}
+		v := vulns[h.id]
 		if f, ok := byKey[v.Key]; ok {
 			for _, x := range h.fixed {
 				if !slices.Contains(f.Fixed, x) {
@@ -483,26 +486,47 @@ func (m *Matcher) compiledAffecting(ctx context.Context, eco, name string) ([]co
 	return cas, nil
 }
 
-// lookup returns an alias group with enrichment, once per advisory ID.
-func (m *Matcher) lookup(ctx context.Context, id string) (*vuln, error) {
+// lookup returns the alias groups of the hits' advisories, with
+// enrichment, by advisory ID. It reads those not cached yet with one
+// Briefs call and caches them.
+func (m *Matcher) lookup(ctx context.Context, hits []hit) (map[string]*vuln, error) {
+	vulns := make(map[string]*vuln, len(hits))
+	var missing []string
 	m.mu.Lock()
-	v, ok := m.vulns[id]
-	m.mu.Unlock()
-	if ok {
-		return v, nil
-	}
-	b, err := m.db.Brief(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	v = &vuln{Brief: b}
-	for _, a := range b.IDs {
-		if a != id {
-			v.aliases = append(v.aliases, a)
+	for _, h := range hits {
+		if _, done := vulns[h.id]; !done {
+			v := m.vulns[h.id]
+			if v == nil {
+				missing = append(missing, h.id)
+			}
+			vulns[h.id] = v
 		}
+	}
+	m.mu.Unlock()
+	if len(missing) == 0 {
+		return vulns, nil
+	}
+	bs, err := m.db.Briefs(ctx, missing)
+	if err != nil {
+		return nil, fmt.Errorf("look up %d advisories: %w", len(missing), err)
+	}
+	for _, id := range missing {
+		b := bs[id]
+		if b == nil {
+			return nil, fmt.Errorf("look up %s: %w", id, vulndb.ErrNotFound)
+		}
+		v := &vuln{Brief: b}
+		for _, a := range b.IDs {
+			if a != id {
+				v.aliases = append(v.aliases, a)
+			}
+		}
+		vulns[id] = v
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.vulns[id] = v
-	return v, nil
+	for _, id := range missing {
+		m.vulns[id] = vulns[id]
+	}
+	return vulns, nil
 }

@@ -2,12 +2,15 @@ package match
 
 import (
 	"context"
+	"maps"
 	"reflect"
 	"slices"
+	"sync"
 	"testing"
 
 	"github.com/assayhq/assay/advisory"
 	"github.com/assayhq/assay/internal/vulndbtest"
+	"github.com/assayhq/assay/vulndb"
 )
 
 func ev(kv ...string) []advisory.Event {
@@ -232,6 +235,70 @@ func TestFindingsDoNotShareFixed(t *testing.T) {
 	for _, f := range a {
 		if !slices.Equal(f.Fixed, before[f.ID]) {
 			t.Errorf("%s: fixed changed from %v to %v by a later match", f.ID, before[f.ID], f.Fixed)
+		}
+	}
+}
+
+// countingDB records the IDs of each Briefs call.
+type countingDB struct {
+	DB
+	mu    sync.Mutex
+	calls [][]string
+}
+
+func (c *countingDB) Briefs(ctx context.Context, ids []string) (map[string]*vulndb.Brief, error) {
+	c.mu.Lock()
+	c.calls = append(c.calls, slices.Clone(ids))
+	c.mu.Unlock()
+	return c.DB.Briefs(ctx, ids)
+}
+
+// TestLookupBatches checks that a package's alias groups are read with
+// one Briefs call, that IDs already read are never asked for again, and
+// that the findings are those of a Matcher without the cache warmed.
+func TestLookupBatches(t *testing.T) {
+	ctx := context.Background()
+	base := newTestMatcher(t)
+	ecos := slices.Collect(maps.Keys(base.ecosystems))
+	db := &countingDB{DB: base.db}
+	m := New(db, ecos, base.hasCPE)
+	asked := map[string]bool{}
+	tests := []struct {
+		version string
+		calls   int // Briefs calls the match should make
+	}{
+		{"1.17.0", 1},
+		{"1.17.0", 0}, // all cached
+		{"1.21.0", 1}, // the advisories 1.17.0 did not have
+		{"1.17.1", 0}, // a subset of 1.17.0's
+	}
+	for _, tt := range tests {
+		p := Package{Name: "stdlib", Version: tt.version, Ecosystem: "Go", GOOS: "linux", GOARCH: "amd64"}
+		db.calls = nil
+		fs, _, err := m.Match(ctx, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(fs) == 0 {
+			t.Fatalf("stdlib %s: no findings", tt.version)
+		}
+		if len(db.calls) != tt.calls {
+			t.Errorf("stdlib %s: %d Briefs calls, want %d", tt.version, len(db.calls), tt.calls)
+		}
+		for _, call := range db.calls {
+			for _, id := range call {
+				if asked[id] {
+					t.Errorf("stdlib %s: %s asked for again", tt.version, id)
+				}
+				asked[id] = true
+			}
+		}
+		want, _, err := New(base.db, ecos, base.hasCPE).Match(ctx, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(fs, want) {
+			t.Errorf("stdlib %s: findings differ from an unwarmed Matcher's", tt.version)
 		}
 	}
 }

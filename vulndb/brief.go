@@ -4,8 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/assayhq/assay/advisory"
@@ -26,147 +26,251 @@ type Brief struct {
 	EPSS     []EPSSScore
 }
 
+// briefChunk bounds how many IDs one brief query reads, so that a query's
+// argument and result stay small however many IDs Briefs is given.
+const briefChunk = 256
+
+// Brief returns the brief of id's alias group (Briefs for one ID), or an
+// error wrapping ErrNotFound when no advisory of the group is stored.
+func (db *DB) Brief(ctx context.Context, id string) (*Brief, error) {
+	bs, err := db.Briefs(ctx, []string{id})
+	if err != nil {
+		return nil, err
+	}
+	b, ok := bs[id]
+	if !ok {
+		return nil, fmt.Errorf("%s: %w", id, ErrNotFound)
+	}
+	return b, nil
+}
+
+// Briefs returns the briefs of the alias groups of ids, by ID. An ID in
+// no group forms a group of its own. An ID whose group holds no stored
+// advisory (the case Brief reports as ErrNotFound) is absent from the
+// map. IDs of one alias group share one *Brief, which callers must not
+// modify.
+//
+// One query per briefChunk IDs reads every member's brief columns (from
+// the advisories_brief index when the snapshot has it), KEV entry and
+// EPSS score; one more per briefChunk upstream CVEs outside their groups
+// reads those CVEs' scores, KEV entries and EPSS scores.
+func (db *DB) Briefs(ctx context.Context, ids []string) (map[string]*Brief, error) {
+	keyOf := map[string]string{}       // requested ID → group key
+	groups := map[string]*briefGroup{} // by key
+	var todo []string
+	for _, id := range ids {
+		if _, ok := keyOf[id]; !ok {
+			keyOf[id] = ""
+			todo = append(todo, id)
+		}
+	}
+	for chunk := range slices.Chunk(todo, briefChunk) {
+		if err := db.readGroups(ctx, chunk, keyOf, groups); err != nil {
+			return nil, err
+		}
+	}
+	// Upstream CVEs outside their group lend it their NVD scores and
+	// their KEV and EPSS data.
+	outside := map[string]briefMember{}
+	var cves []string
+	for _, g := range groups {
+		for _, m := range g.members {
+			for _, u := range m.upstream {
+				if _, in := g.byID[u]; !in && strings.HasPrefix(u, "CVE-") {
+					if _, seen := outside[u]; !seen {
+						outside[u] = briefMember{}
+						cves = append(cves, u)
+					}
+				}
+			}
+		}
+	}
+	for chunk := range slices.Chunk(cves, briefChunk) {
+		if err := db.readMembers(ctx, chunk, outside); err != nil {
+			return nil, err
+		}
+	}
+	out := make(map[string]*Brief, len(keyOf))
+	byKey := map[string]*Brief{}
+	for id, key := range keyOf {
+		b, done := byKey[key]
+		if g := groups[key]; !done && g != nil {
+			b = g.brief(outside)
+			byKey[key] = b
+		}
+		if b != nil {
+			out[id] = b
+		}
+	}
+	return out, nil
+}
+
 // briefMember is what one alias-group member contributes to a brief.
 type briefMember struct {
+	id       string
 	found    bool // an advisory with this ID is stored
 	summary  string
 	upstream []string
 	scores   []advisory.Score
-	enriched bool // kev and epss below are known (read with the group)
 	kev      *KEVEntry
 	epss     *EPSSScore
 }
 
-// Brief returns the brief of id's alias group. One query reads every
-// member's brief columns (from the advisories_brief index when the
-// snapshot has it), KEV entry and EPSS score; only upstream CVEs outside
-// the group are looked up one by one.
-func (db *DB) Brief(ctx context.Context, id string) (*Brief, error) {
-	key, members, data, err := db.briefGroup(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	b := &Brief{Key: key, IDs: members, Summary: map[string]string{}, Upstream: map[string][]string{}}
+// briefGroup is an alias group as read for Briefs.
+type briefGroup struct {
+	key     string
+	members []*briefMember // in advisory.SortIDs order once read
+	byID    map[string]*briefMember
+}
+
+// brief assembles the group's brief, taking the data of upstream CVEs
+// outside the group from outside; it is nil when no member is stored.
+func (g *briefGroup) brief(outside map[string]briefMember) *Brief {
+	b := &Brief{Key: g.key, Summary: map[string]string{}, Upstream: map[string][]string{}}
 	var scores []advisory.Score
-	cves := map[string]bool{}
-	var order []string
+	var cves []*briefMember // in order of first mention
+	seen := map[string]bool{}
 	addCVE := func(c string) {
-		if strings.HasPrefix(c, "CVE-") && !cves[c] {
-			cves[c] = true
-			order = append(order, c)
+		if !strings.HasPrefix(c, "CVE-") || seen[c] {
+			return
 		}
+		seen[c] = true
+		if m, in := g.byID[c]; in {
+			cves = append(cves, m)
+			return
+		}
+		m := outside[c]
+		scores = append(scores, m.scores...) // its NVD scores
+		cves = append(cves, &m)
 	}
-	for _, m := range members {
-		addCVE(m)
-		d := data[m]
-		if !d.found {
+	for _, m := range g.members {
+		b.IDs = append(b.IDs, m.id)
+		addCVE(m.id)
+		if !m.found {
 			continue
 		}
-		b.Summary[m], b.Upstream[m] = d.summary, d.upstream
-		scores = append(scores, d.scores...)
-		for _, u := range d.upstream {
+		b.Summary[m.id], b.Upstream[m.id] = m.summary, m.upstream
+		scores = append(scores, m.scores...)
+		for _, u := range m.upstream {
 			addCVE(u)
 		}
 	}
 	if len(b.Summary) == 0 {
-		return nil, fmt.Errorf("%s: %w", id, ErrNotFound)
+		return nil
 	}
-	for _, c := range order {
-		d, member := data[c]
-		if !member {
-			// An upstream CVE outside the group: take its NVD scores.
-			if _, _, sc, ok, err := db.briefRow(ctx, c); err != nil {
-				return nil, err
-			} else if ok {
-				scores = append(scores, sc...)
-			}
+	for _, m := range cves {
+		if m.kev != nil {
+			b.KEV = append(b.KEV, m.kev)
 		}
-		if !d.enriched {
-			if d.kev, err = db.KEV(ctx, c); err != nil {
-				return nil, err
-			}
-			if d.epss, err = db.EPSS(ctx, c); err != nil {
-				return nil, err
-			}
-		}
-		if d.kev != nil {
-			b.KEV = append(b.KEV, d.kev)
-		}
-		if d.epss != nil {
-			b.EPSS = append(b.EPSS, *d.epss)
+		if m.epss != nil {
+			b.EPSS = append(b.EPSS, *m.epss)
 		}
 	}
 	if best, ok := advisory.Best(scores); ok {
 		b.Severity = &best
 	}
-	return b, nil
+	return b
 }
 
-// briefGroup reads id's alias group: its key, its members (sorted) and
-// what each contributes. An ID in no group forms a group of its own.
-func (db *DB) briefGroup(ctx context.Context, id string) (key string, members []string, data map[string]briefMember, err error) {
-	rows, err := db.briefs.QueryContext(ctx, id)
+// readGroups reads the alias groups of ids into groups (by key) and
+// records each ID's group key in keyOf.
+func (db *DB) readGroups(ctx context.Context, ids []string, keyOf map[string]string, groups map[string]*briefGroup) error {
+	arg, err := json.Marshal(ids)
 	if err != nil {
-		return "", nil, nil, fmt.Errorf("group of %s: %w", id, err)
+		return fmt.Errorf("groups of %d IDs: %w", len(ids), err)
+	}
+	rows, err := db.briefs.QueryContext(ctx, string(arg))
+	if err != nil {
+		return fmt.Errorf("groups of %d IDs: %w", len(ids), err)
 	}
 	defer rows.Close()
-	data = map[string]briefMember{}
+	var read []*briefGroup
 	for rows.Next() {
-		var (
-			m                briefMember
-			member, up       sql.NullString
-			summary          sql.NullString
-			scores, kev      []byte
-			epss, percentile sql.NullFloat64
-		)
-		if err := rows.Scan(&key, &member, &summary, &up, &scores, &kev, &epss, &percentile); err != nil {
-			return "", nil, nil, fmt.Errorf("group of %s: %w", id, err)
+		var id, key string
+		m, err := scanMember(rows, &id, &key)
+		if err != nil {
+			return err
 		}
-		m.enriched = true
-		if summary.Valid {
-			m.found, m.summary, m.upstream = true, summary.String, strings.Fields(up.String)
-			if err := json.Unmarshal(scores, &m.scores); err != nil {
-				return "", nil, nil, fmt.Errorf("advisory %s: scores: %w", member.String, err)
-			}
+		keyOf[id] = key
+		g := groups[key]
+		if g == nil {
+			g = &briefGroup{key: key, byID: map[string]*briefMember{}}
+			groups[key] = g
+			read = append(read, g)
 		}
-		if kev != nil {
-			if m.kev, err = decodeKEV(member.String, kev); err != nil {
-				return "", nil, nil, err
-			}
+		if _, dup := g.byID[m.id]; !dup { // read again for another ID of the group
+			g.byID[m.id] = m
+			g.members = append(g.members, m)
 		}
-		if epss.Valid {
-			m.epss = &EPSSScore{CVE: member.String, Score: epss.Float64, Percentile: percentile.Float64}
-		}
-		members = append(members, member.String)
-		data[member.String] = m
 	}
 	if err := rows.Err(); err != nil {
-		return "", nil, nil, fmt.Errorf("group of %s: %w", id, err)
+		return fmt.Errorf("groups of %d IDs: %w", len(ids), err)
 	}
-	if len(members) > 0 {
-		advisory.SortIDs(members)
-		return key, members, data, nil
+	for _, g := range read {
+		ids := make([]string, len(g.members))
+		for i, m := range g.members {
+			ids[i] = m.id
+		}
+		advisory.SortIDs(ids)
+		for i, id := range ids {
+			g.members[i] = g.byID[id]
+		}
 	}
-	var m briefMember
-	if m.summary, m.upstream, m.scores, m.found, err = db.briefRow(ctx, id); err != nil {
-		return "", nil, nil, err
-	}
-	data[id] = m
-	return id, []string{id}, data, nil
+	return nil
 }
 
-func (db *DB) briefRow(ctx context.Context, id string) (summary string, upstream []string, scores []advisory.Score, ok bool, err error) {
-	var up string
-	var sc []byte
-	err = db.brief.QueryRowContext(ctx, id).Scan(&summary, &up, &sc)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", nil, nil, false, nil
-	}
+// readMembers reads the brief columns, KEV entries and EPSS scores of ids
+// into into.
+func (db *DB) readMembers(ctx context.Context, ids []string, into map[string]briefMember) error {
+	arg, err := json.Marshal(ids)
 	if err != nil {
-		return "", nil, nil, false, fmt.Errorf("advisory %s: %w", id, err)
+		return fmt.Errorf("briefs of %d IDs: %w", len(ids), err)
 	}
-	if err := json.Unmarshal(sc, &scores); err != nil {
-		return "", nil, nil, false, fmt.Errorf("advisory %s: scores: %w", id, err)
+	rows, err := db.briefRows.QueryContext(ctx, string(arg))
+	if err != nil {
+		return fmt.Errorf("briefs of %d IDs: %w", len(ids), err)
 	}
-	return summary, strings.Fields(up), scores, true, nil
+	defer rows.Close()
+	for rows.Next() {
+		m, err := scanMember(rows)
+		if err != nil {
+			return err
+		}
+		into[m.id] = *m
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("briefs of %d IDs: %w", len(ids), err)
+	}
+	return nil
+}
+
+// scanMember scans a row of the briefs or briefRows statement: first
+// into lead (the briefs statement's requested ID and group key), then
+// the member's ID, brief columns, KEV entry and EPSS score.
+func scanMember(rows *sql.Rows, lead ...any) (*briefMember, error) {
+	var (
+		m                briefMember
+		summary, up      sql.NullString
+		scores, kev      []byte
+		epss, percentile sql.NullFloat64
+	)
+	if err := rows.Scan(append(lead, &m.id, &summary, &up, &scores, &kev, &epss, &percentile)...); err != nil {
+		return nil, fmt.Errorf("read brief: %w", err)
+	}
+	if summary.Valid {
+		m.found, m.summary, m.upstream = true, summary.String, strings.Fields(up.String)
+		if err := json.Unmarshal(scores, &m.scores); err != nil {
+			return nil, fmt.Errorf("advisory %s: scores: %w", m.id, err)
+		}
+	}
+	if kev != nil {
+		var err error
+		if m.kev, err = decodeKEV(m.id, kev); err != nil {
+			return nil, err
+		}
+	}
+	if epss.Valid {
+		m.epss = &EPSSScore{CVE: m.id, Score: epss.Float64, Percentile: percentile.Float64}
+	}
+	return &m, nil
 }

@@ -2,6 +2,9 @@ package vulndb
 
 import (
 	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
 	"reflect"
 	"strings"
 	"testing"
@@ -29,7 +32,7 @@ func briefOneByOne(ctx context.Context, db *DB, id string) (*Brief, error) {
 	}
 	for _, m := range members {
 		add(m)
-		sum, up, sc, ok, err := db.briefRow(ctx, m)
+		sum, up, sc, ok, err := briefRow(ctx, db, m)
 		if err != nil {
 			return nil, err
 		}
@@ -43,7 +46,7 @@ func briefOneByOne(ctx context.Context, db *DB, id string) (*Brief, error) {
 	}
 	for _, c := range order {
 		if _, in := b.Summary[c]; !in {
-			if _, _, sc, ok, err := db.briefRow(ctx, c); err != nil {
+			if _, _, sc, ok, err := briefRow(ctx, db, c); err != nil {
 				return nil, err
 			} else if ok {
 				scores = append(scores, sc...)
@@ -60,6 +63,23 @@ func briefOneByOne(ctx context.Context, db *DB, id string) (*Brief, error) {
 		b.Severity = &best
 	}
 	return b, nil
+}
+
+// briefRow reads one advisory's brief columns from its record's row.
+func briefRow(ctx context.Context, db *DB, id string) (summary string, upstream []string, scores []advisory.Score, ok bool, err error) {
+	var up string
+	var sc []byte
+	err = db.sql.QueryRowContext(ctx, `SELECT summary, upstream, scores FROM advisories WHERE id = ?`, id).Scan(&summary, &up, &sc)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil, nil, false, nil
+	}
+	if err != nil {
+		return "", nil, nil, false, err
+	}
+	if err := json.Unmarshal(sc, &scores); err != nil {
+		return "", nil, nil, false, err
+	}
+	return summary, strings.Fields(up), scores, true, nil
 }
 
 // TestBriefJoined checks the one-query Brief against member-by-member
@@ -105,4 +125,93 @@ func TestBriefJoined(t *testing.T) {
 		t.Fatalf("advisories_brief index missing: %v", err)
 	}
 	plan.Close()
+}
+
+// TestBriefs checks that Briefs of many IDs at once (more than one chunk)
+// returns for each exactly what Brief and the member-by-member reference
+// return, on advisories of every kind the imported mirror has.
+func TestBriefs(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(ctx, importedHome(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	// Each kind is a query for up to 50 IDs of that kind.
+	kinds := []struct {
+		name, query string
+	}{
+		{"in a group", `SELECT g.member FROM groups g JOIN advisories a ON a.id = g.member WHERE g.key != g.member`},
+		{"group key", `SELECT DISTINCT g.key FROM groups g WHERE g.key != g.member`},
+		{"bare alias", `SELECT g.member FROM groups g WHERE NOT EXISTS (SELECT 1 FROM advisories a WHERE a.id = g.member)`},
+		{"KEV CVE in no group", `SELECT k.cve FROM kev k WHERE NOT EXISTS (SELECT 1 FROM groups g WHERE g.member = k.cve)`},
+		{"group with KEV", `SELECT g2.member FROM kev k JOIN groups g ON g.member = k.cve JOIN groups g2 ON g2.key = g.key`},
+		{"group with EPSS", `SELECT g2.member FROM epss e JOIN groups g ON g.member = e.cve JOIN groups g2 ON g2.key = g.key`},
+		{"upstream CVE", `SELECT id FROM advisories WHERE upstream LIKE '%CVE-%'`},
+		{"upstream CVE outside the group", `SELECT a.id FROM advisories a JOIN groups g ON g.member = a.id
+			JOIN json_each('["' || replace(a.upstream, ' ', '","') || '"]') u
+			WHERE u.value LIKE 'CVE-%' AND NOT EXISTS (SELECT 1 FROM groups o WHERE o.member = u.value AND o.key = g.key)`},
+		{"stored upstream CVE outside the group", `SELECT a.id FROM advisories a JOIN groups g ON g.member = a.id
+			JOIN json_each('["' || replace(a.upstream, ' ', '","') || '"]') u JOIN advisories b ON b.id = u.value
+			WHERE u.value LIKE 'CVE-%' AND NOT EXISTS (SELECT 1 FROM groups o WHERE o.member = u.value AND o.key = g.key)`},
+		{"withdrawn", `SELECT id FROM advisories WHERE withdrawn`},
+		{"sample", `SELECT id FROM advisories WHERE abs(random()) % 50 = 0`},
+	}
+	var ids []string
+	for _, k := range kinds {
+		rows, err := db.sql.QueryContext(ctx, k.query+` LIMIT 50`)
+		if err != nil {
+			t.Fatalf("%s: %v", k.name, err)
+		}
+		n := 0
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, id)
+			n++
+		}
+		if err := rows.Close(); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("%s: %d IDs", k.name, n)
+		if n == 0 && (k.name != "group with EPSS" || !raceEnabled) { // the race pass imports no EPSS
+			t.Errorf("%s: no ID of this kind in the imported mirror", k.name)
+		}
+	}
+	unknown := []string{"NOT-AN-ID-1", "CVE-1900-0001"}
+	ids = append(ids, unknown...)
+	ids = append(ids, ids[0]) // a repeated ID
+	if len(ids) <= briefChunk {
+		t.Fatalf("only %d IDs: the test should span chunks of %d", len(ids), briefChunk)
+	}
+	got, err := db.Briefs(ctx, ids)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range ids {
+		one, oerr := db.Brief(ctx, id)
+		want, werr := briefOneByOne(ctx, db, id)
+		if werr == nil && len(want.Summary) == 0 {
+			want, werr = nil, ErrNotFound
+		}
+		b, found := got[id]
+		switch {
+		case werr != nil && !errors.Is(werr, ErrNotFound):
+			t.Fatalf("reference brief of %s: %v", id, werr)
+		case found != (werr == nil) || !reflect.DeepEqual(b, want):
+			t.Errorf("Briefs[%s] = %+v (present %v)\nwant %+v, %v", id, b, found, want, werr)
+		case !errors.Is(oerr, werr) || !reflect.DeepEqual(one, want):
+			t.Errorf("Brief(%s) = %+v, %v\nwant %+v, %v", id, one, oerr, want, werr)
+		}
+	}
+	for _, id := range unknown {
+		if _, found := got[id]; found {
+			t.Errorf("Briefs has unknown ID %s", id)
+		}
+	}
+	if none, err := db.Briefs(ctx, nil); err != nil || len(none) != 0 {
+		t.Errorf("Briefs(nil) = %v, %v; want empty", none, err)
+	}
 }

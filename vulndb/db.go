@@ -46,8 +46,8 @@ type DB struct {
 
 	affecting *stmt
 	get       *stmt
-	brief     *stmt
-	briefs    *stmt // the whole alias group's brief rows, KEV and EPSS in one query
+	briefs    *stmt // the alias groups of a JSON array of IDs: each member's brief row, KEV and EPSS
+	briefRows *stmt // the brief rows, KEV and EPSS of a JSON array of IDs
 	group     *stmt
 	members   *stmt
 	kev       *stmt
@@ -168,17 +168,22 @@ func (db *DB) init(ctx context.Context) error {
 	if indexed {
 		briefIndex = " INDEXED BY advisories_brief"
 	}
+	// briefCols completes a brief query over m(id): the brief columns,
+	// KEV entry and EPSS score of each ID (see scanMember).
+	briefCols := ` a.summary, a.upstream, a.scores, k.data, e.score, e.percentile FROM m
+			LEFT JOIN advisories a` + briefIndex + ` ON a.id = m.id
+			LEFT JOIN kev k ON k.cve = m.id LEFT JOIN epss e ON e.cve = m.id`
 	stmts := []struct {
 		dst   **stmt
 		query string
 	}{
 		{&db.affecting, `SELECT id, data, withdrawn FROM affected WHERE ecosystem = ? AND name = ?`},
 		{&db.get, `SELECT data FROM advisories WHERE id = ?`},
-		{&db.brief, `SELECT summary, upstream, scores FROM advisories` + briefIndex + ` WHERE id = ?`},
-		{&db.briefs, `SELECT g.key, g.member, a.summary, a.upstream, a.scores, k.data, e.score, e.percentile
-			FROM groups g LEFT JOIN advisories a` + briefIndex + ` ON a.id = g.member
-			LEFT JOIN kev k ON k.cve = g.member LEFT JOIN epss e ON e.cve = g.member
-			WHERE g.key = (SELECT key FROM groups WHERE member = ?)`},
+		{&db.briefs, `WITH m(req, key, id) AS (
+				SELECT j.value, coalesce(g.key, j.value), coalesce(g.member, j.value) FROM json_each(?) j
+				LEFT JOIN groups r ON r.member = j.value LEFT JOIN groups g ON g.key = r.key)
+			SELECT m.req, m.key, m.id,` + briefCols},
+		{&db.briefRows, `WITH m(id) AS (SELECT value FROM json_each(?)) SELECT m.id,` + briefCols},
 		{&db.group, `SELECT key FROM groups WHERE member = ?`},
 		{&db.members, `SELECT member FROM groups WHERE key = ?`},
 		{&db.kev, `SELECT data FROM kev WHERE cve = ?`},

@@ -78,3 +78,41 @@ func BenchmarkOpen(b *testing.B) {
 		db.Close()
 	}
 }
+
+// BenchmarkBriefs measures reading the briefs of every advisory naming
+// the Go standard library (as matching a Go binary does): with one
+// Briefs call, and with one Brief call per advisory.
+func BenchmarkBriefs(b *testing.B) {
+	db, err := Open(context.Background(), benchHome(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	ctx := context.Background()
+	pas, err := db.Affecting(ctx, "Go", "stdlib")
+	if err != nil {
+		b.Fatal(err)
+	}
+	var ids []string
+	for _, pa := range pas {
+		ids = append(ids, pa.ID)
+	}
+	b.Run("Briefs", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := db.Briefs(ctx, ids); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(len(ids)), "IDs")
+	})
+	b.Run("Brief", func(b *testing.B) {
+		for b.Loop() {
+			for _, id := range ids {
+				if _, err := db.Brief(ctx, id); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+		b.ReportMetric(float64(len(ids)), "IDs")
+	})
+}

@@ -315,11 +315,8 @@ func (m *Matcher) matchPackage(ctx context.Context, p Package, last *lastPackage
 				continue
 			}
 			for _, e := range pa.entries {
-				if !platformsApply(e.platforms, p) {
-					continue
-				}
 				rule, ok := e.affects(q.v)
-				if !ok {
+				if !ok || !platformsApply(e.platforms, p) {
 					continue
 				}
 				if seen == nil {
@@ -342,7 +339,7 @@ func (m *Matcher) matchPackage(ctx context.Context, p Package, last *lastPackage
 // binary built for p's platform. Entries without platform limits, and
 // components whose platform is unknown, always apply.
 func platformApplies(af advisory.Affected, p Package) bool {
-	return platformsApply(platformsOf(af), p)
+	return platformsApply(func() []platform { return platformsOf(af) }, p)
 }
 
 // platformsOf returns the platform limits of a Go advisory entry, nil
@@ -367,11 +364,17 @@ func platformsOf(af advisory.Affected) []platform {
 	return out
 }
 
-func platformsApply(ps []platform, p Package) bool {
-	if p.GOOS == "" || len(ps) == 0 {
+// platformsApply reports whether p's platform is among the limits ps
+// returns; ps is called only when p's platform is known.
+func platformsApply(ps func() []platform, p Package) bool {
+	if p.GOOS == "" {
 		return true
 	}
-	for _, pl := range ps {
+	limits := ps()
+	if len(limits) == 0 {
+		return true
+	}
+	for _, pl := range limits {
 		if (len(pl.goos) == 0 || slices.Contains(pl.goos, p.GOOS)) &&
 			(len(pl.goarch) == 0 || p.GOARCH == "" || slices.Contains(pl.goarch, p.GOARCH)) {
 			return true

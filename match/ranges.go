@@ -4,6 +4,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/assayhq/assay/advisory"
 	"github.com/assayhq/assay/version"
@@ -25,10 +26,13 @@ func Affects(af advisory.Affected, ecosystem, v string) (rule string, ok bool) {
 // only once; the fixed versions and platform limits are worked out once
 // too.
 type entry struct {
-	af        advisory.Affected
-	ranges    [][]event
-	fixed     []string   // the fixed versions, in record order (shared: never appended to)
-	platforms []platform // Go ecosystem_specific.imports limits; nil when none
+	af     advisory.Affected
+	ranges [][]event
+	fixed  []string // the fixed versions, in record order (shared: never appended to)
+	// platforms returns the Go ecosystem_specific.imports limits (nil
+	// when none), decoded on first use: only entries that affect a
+	// binary's version need them.
+	platforms func() []platform
 }
 
 // platform is one GOOS/GOARCH limit of a Go advisory entry; empty lists
@@ -63,7 +67,8 @@ type event struct {
 }
 
 func compile(af advisory.Affected, ecosystem string) *entry {
-	e := &entry{af: af, fixed: fixedVersions(af), platforms: platformsOf(af)}
+	e := &entry{af: af, fixed: fixedVersions(af)}
+	e.platforms = sync.OnceValue(func() []platform { return platformsOf(e.af) })
 	for _, r := range af.Ranges {
 		if r.Type != "ECOSYSTEM" && r.Type != "SEMVER" {
 			continue

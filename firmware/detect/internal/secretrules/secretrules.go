@@ -327,7 +327,7 @@ func (n *newlines) prev(i int) int {
 // line after it, with a Line from the start of the text.
 func (n *newlines) locate(id string, start, end int) Finding {
 	f := Finding{RuleID: id}
-	lineStart, lineEnd := 0, 0 // Line is text[lineStart:lineEnd]
+	lineStart, lineEnd := 0, 0          // Line is text[lineStart:lineEnd]
 	s := sort.SearchInts(n.at, start+1) // first newline after start
 	e := sort.SearchInts(n.at, end)     // first newline at or after end
 	setStart := func() {

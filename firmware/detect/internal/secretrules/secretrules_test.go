@@ -156,8 +156,8 @@ func TestDefault(t *testing.T) {
 // allowlists and the generic dedupe.
 var edgeCases = []string{
 	"",
-	"aws_key=AKIAZ7VRSQ5TKD3MNE4P",                // no newline
-	"aws_key=AKIAZ7VRSQ5TKD3MNE4P\n",              // trailing newline
+	"aws_key=AKIAZ7VRSQ5TKD3MNE4P",   // no newline
+	"aws_key=AKIAZ7VRSQ5TKD3MNE4P\n", // trailing newline
 	"x\n\naws_key=AKIAZ7VRSQ5TKD3MNE4P\r\nnext\n", // CRLF
 	"line\naws_key=AKIAZ7VRSQ5TKD3MNE4P",          // last line without newline
 	"aws_key=AKIAZ7VRSQ5TKD3MNE4P # gitleaks:allow\n",
@@ -166,7 +166,7 @@ var edgeCases = []string{
 	"api_token = \"Zq4T9mW2xK7pL3vN8rB5cJ1h\"\napi_key=\"${API_KEY}\"\npassword=true\n",
 	"slack_webhook = \"https://hooks.slack.com/services/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\"\n",
 	"stripe_key: sk_live_4eC39HqLyjWDarjtT1zdp7dc\nsecret_key: sk_live_4eC39HqLyjWDarjtT1zdp7dc\n", // generic vs specific
-	"token=abcdefghijklmnopqrstuvwxyz0123\n", // stop word
+	"token=abcdefghijklmnopqrstuvwxyz0123\n",                                                       // stop word
 	"-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA0Zq4T9mW2xK7pL3vN8rB5cJ1hQ\n-----END RSA PRIVATE KEY-----\n",
 	"\n\n\nkey = \"\n\nZq4T9mW2xK7pL3vN8rB5cJ1h\"",
 	"ÄÖÜ secret=\"Zq4T9mW2xK7pL3vN8rB5cJ1hé\" İ\n", // lower-casing changes lengths

@@ -19,6 +19,9 @@ import (
 	"testing"
 
 	"github.com/zricethezav/gitleaks/v8/config"
+
+	"github.com/assayhq/assay/firmware"
+	"github.com/assayhq/assay/internal/firmwaretest"
 	gldetect "github.com/zricethezav/gitleaks/v8/detect"
 	"github.com/zricethezav/gitleaks/v8/report"
 )
@@ -247,23 +250,24 @@ func TestRuleExamples(t *testing.T) {
 // maxFile bounds the files compared, to keep the test fast.
 const maxFile = 1 << 20
 
-// compareTree compares both runners on every regular file under root up
-// to maxFile bytes, and returns the number of files and findings.
-func compareTree(t *testing.T, root string) (files, findings int) {
-	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+// compareTree compares both runners on every regular file of fsys up to
+// maxFile bytes (and on the printable strings of binaries, one per line,
+// as firmware/detect scans them), and returns the number of files and
+// findings.
+func compareTree(t *testing.T, fsys fs.FS) (files, findings int) {
+	err := fs.WalkDir(fsys, ".", func(path string, d fs.DirEntry, err error) error {
 		if err != nil || !d.Type().IsRegular() {
 			return nil
 		}
 		if info, err := d.Info(); err != nil || info.Size() > maxFile {
 			return nil
 		}
-		b, err := os.ReadFile(path)
+		b, err := fs.ReadFile(fsys, path)
 		if err != nil {
 			return nil
 		}
 		files++
 		findings += compare(t, path, string(b))
-		// firmware/detect also scans printable strings, one per line
 		if bytes.IndexByte(b, 0) >= 0 {
 			findings += compare(t, path+" (strings)", printable(b))
 		}
@@ -302,24 +306,39 @@ func TestGitleaksTestdata(t *testing.T) {
 	if testing.Short() {
 		t.Skip("slow")
 	}
-	files, n := compareTree(t, filepath.Join(gitleaksDir(t), "testdata"))
+	files, n := compareTree(t, os.DirFS(filepath.Join(gitleaksDir(t), "testdata")))
 	t.Logf("%d files, %d findings", files, n)
 	if files < 50 || n == 0 {
 		t.Errorf("%d files, %d findings", files, n)
 	}
 }
 
-// TestFirmwareRootfs compares both runners on an unpacked firmware root
-// file system: the one bench/firmware-e2e.sh builds, or $SECRETRULES_ROOTFS.
+// TestFirmwareSample compares both runners on the files of the public
+// firmware sample.
+func TestFirmwareSample(t *testing.T) {
+	img, _ := firmwaretest.Sample(t)
+	res, err := firmware.Unpack(context.Background(), img, firmware.Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Close()
+	files, n := compareTree(t, res.FS)
+	t.Logf("%d files, %d findings", files, n)
+	if files < 20 || n == 0 {
+		t.Errorf("%d files, %d findings", files, n)
+	}
+}
+
+// TestFirmwareRootfs compares both runners on an unpacked root file
+// system named by $SECRETRULES_ROOTFS (such as the one
+// bench/firmware-e2e.sh leaves in /tmp/assay-fw-e2e/rootfs; 250 MB take
+// minutes).
 func TestFirmwareRootfs(t *testing.T) {
-	if testing.Short() {
-		t.Skip("slow")
+	root := os.Getenv("SECRETRULES_ROOTFS")
+	if root == "" {
+		t.Skip("set SECRETRULES_ROOTFS to an unpacked root file system")
 	}
-	root := cmp.Or(os.Getenv("SECRETRULES_ROOTFS"), "/tmp/assay-fw-e2e/rootfs")
-	if _, err := os.Stat(root); err != nil {
-		t.Skipf("no unpacked firmware: %v", err)
-	}
-	files, n := compareTree(t, root)
+	files, n := compareTree(t, os.DirFS(root))
 	t.Logf("%s: %d files, %d findings", root, files, n)
 }
 

@@ -18,6 +18,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/spf13/viper"
 	"github.com/zricethezav/gitleaks/v8/config"
 
 	"github.com/assayhq/assay/firmware"
@@ -358,4 +359,100 @@ func FuzzSecretRulesLikeGitleaks(f *testing.F) {
 		}
 		compare(t, "input", text)
 	})
+}
+
+// customRules exercises what the default rules do not: path rules, a
+// skipped rule, AND allowlists with paths, regex targets, secret groups.
+const customRules = `
+[[rules]]
+id = "path-only-empty"
+path = '''^$'''
+[[rules]]
+id = "path-only-pem"
+path = '''\.pem$'''
+[[rules]]
+id = "path-and-regex-empty"
+path = '''^.*$'''
+regex = '''tok_([a-z0-9]{8})'''
+[[rules]]
+id = "path-and-regex-conf"
+path = '''\.conf$'''
+regex = '''tok_[a-z0-9]{8}'''
+[[rules]]
+id = "skipped"
+regex = '''tok_[a-z0-9]{8}'''
+skipReport = true
+[[rules]]
+id = "grouped"
+regex = '''(?:k1=(\w+))|(?:k2=(\w+))'''
+keywords = ["K1=", "k2="]
+  [[rules.allowlists]]
+  condition = "AND"
+  regexes = ['''^allow''']
+  stopwords = ["me"]
+  [[rules.allowlists]]
+  condition = "AND"
+  regexes = ['''^x''']
+  paths = ['''.*''']
+  [[rules.allowlists]]
+  regexTarget = "line"
+  regexes = ['''#\s*ok''']
+[[rules]]
+id = "second-group"
+regex = '''s=(a+)([a-z]+)'''
+secretGroup = 2
+entropy = 0.5
+  [[rules.allowlists]]
+  regexTarget = "match"
+  regexes = ['''^s=aaa''']
+[[rules]]
+id = "generic-thing"
+regex = '''g=(\w+)'''
+[[allowlists]]
+stopwords = ["stop"]
+`
+
+// TestCustomRules compares both runners on a configuration with the rule
+// features the default one does not use.
+func TestCustomRules(t *testing.T) {
+	v := viper.New()
+	v.SetConfigType("toml")
+	if err := v.ReadConfig(strings.NewReader(customRules)); err != nil {
+		t.Fatal(err)
+	}
+	var vc config.ViperConfig
+	if err := v.Unmarshal(&vc); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := vc.Translate()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ours, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	theirs := gldetect.NewDetectorContext(context.Background(), cfg)
+	theirs.MaxDecodeDepth = 0
+	n := 0
+	for i, text := range []string{
+		"",
+		"tok_abcd1234\nK1=allowme k2=allowyou\nk1=xylophone # ok\nk2=x1\n",
+		"s=aab s=aaaxyz s=abcde s=abbbb\ntok_qqqqqqqq g=qqqqqqqq\ng=tok_abcd1234 g=stopword g=zz tok_zzzzzzzz\n",
+		"\ntok_abcd1234",
+	} {
+		got := sorted(ours.Find(context.Background(), text))
+		want := sorted(gitleaksFind(theirs, text))
+		if !slices.Equal(got, want) {
+			t.Errorf("text %d: findings differ\n ours:     %+v\n gitleaks: %+v", i, got, want)
+		}
+		n += len(got)
+	}
+	if n < 12 {
+		t.Errorf("only %d findings", n)
+	}
+	cfg.Rules["grouped"] = config.Rule{RuleID: "grouped", RequiredRules: []*config.Required{{RuleID: "second-group"}}}
+	if _, err := New(cfg); err == nil {
+		t.Error("New accepted a multi-part rule")
+	}
 }

@@ -59,23 +59,32 @@ type Rules struct {
 	prefilter *ahocorasick.Trie
 }
 
-// Default loads gitleaks' embedded default configuration. It reads it with
-// a private viper instance: the global one gitleaks uses is shared state.
+// Default loads gitleaks' embedded default configuration.
 func Default() (*Rules, error) {
+	cfg, err := load(config.DefaultConfig)
+	if err != nil {
+		return nil, fmt.Errorf("gitleaks default rules: %w", err)
+	}
+	return New(cfg)
+}
+
+// load compiles a gitleaks configuration in TOML. It reads it with a
+// private viper instance: the global one gitleaks uses is shared state.
+func load(toml string) (config.Config, error) {
 	v := viper.New()
 	v.SetConfigType("toml")
-	if err := v.ReadConfig(strings.NewReader(config.DefaultConfig)); err != nil {
-		return nil, fmt.Errorf("reading gitleaks default rules: %w", err)
+	if err := v.ReadConfig(strings.NewReader(toml)); err != nil {
+		return config.Config{}, fmt.Errorf("reading: %w", err)
 	}
 	var vc config.ViperConfig
 	if err := v.Unmarshal(&vc); err != nil {
-		return nil, fmt.Errorf("decoding gitleaks default rules: %w", err)
+		return config.Config{}, fmt.Errorf("decoding: %w", err)
 	}
 	cfg, err := vc.Translate()
 	if err != nil {
-		return nil, fmt.Errorf("compiling gitleaks default rules: %w", err)
+		return config.Config{}, fmt.Errorf("compiling: %w", err)
 	}
-	return New(cfg)
+	return cfg, nil
 }
 
 // New returns the rules of cfg. Multi-part rules (with required rules),

@@ -18,7 +18,6 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/spf13/viper"
 	"github.com/zricethezav/gitleaks/v8/config"
 
 	"github.com/assayhq/assay/firmware"
@@ -415,16 +414,7 @@ stopwords = ["stop"]
 // TestCustomRules compares both runners on a configuration with the rule
 // features the default one does not use.
 func TestCustomRules(t *testing.T) {
-	v := viper.New()
-	v.SetConfigType("toml")
-	if err := v.ReadConfig(strings.NewReader(customRules)); err != nil {
-		t.Fatal(err)
-	}
-	var vc config.ViperConfig
-	if err := v.Unmarshal(&vc); err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := vc.Translate()
+	cfg, err := load(customRules)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -446,3 +446,25 @@ func TestCustomRules(t *testing.T) {
 		t.Error("New accepted a multi-part rule")
 	}
 }
+
+// BenchmarkFind compares the scan speed of both runners on a group of
+// rule examples, with the text-file rule set.
+func BenchmarkFind(b *testing.B) {
+	ps, err := pairs()
+	if err != nil {
+		b.Fatal(err)
+	}
+	text := strings.Join(ruleExamples(b)[:exampleGroup*4], "\n")
+	b.Run("secretrules", func(b *testing.B) {
+		b.SetBytes(int64(len(text)))
+		for b.Loop() {
+			ps[1].ours.Find(context.Background(), text)
+		}
+	})
+	b.Run("gitleaks", func(b *testing.B) {
+		b.SetBytes(int64(len(text)))
+		for b.Loop() {
+			gitleaksFind(ps[1].theirs, text)
+		}
+	})
+}

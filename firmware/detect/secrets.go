@@ -5,92 +5,59 @@ import (
 	"cmp"
 	"context"
 	"fmt"
-	"maps"
 	"slices"
 	"strings"
 	"sync"
 
 	ahocorasick "github.com/BobuSumisu/aho-corasick"
-	"github.com/rs/zerolog"
-	"github.com/zricethezav/gitleaks/v8/config"
-	gldetect "github.com/zricethezav/gitleaks/v8/detect"
-	"github.com/zricethezav/gitleaks/v8/logging"
-	"github.com/zricethezav/gitleaks/v8/report"
+
+	"github.com/assayhq/assay/firmware/detect/internal/secretrules"
 )
 
 // secretRules is the gitleaks default rule set, split for the two kinds
 // of file, with a keyword index for pre-filtering.
 type secretRules struct {
-	text   config.Config // every rule except ownRules
-	binary config.Config // also without genericRules: strings of a binary carry no key names to trust
-	// keywords finds the rules' lower-case keywords; gitleaks only runs
-	// a rule where one of its keywords occurs.
+	text   *secretrules.Rules // every rule except ownRules
+	binary *secretrules.Rules // also without genericRules: strings of a binary carry no key names to trust
+	// keywords finds the rules' lower-case keywords; a rule only runs
+	// where one of its keywords occurs.
 	keywords *ahocorasick.Trie
 }
 
-// loadSecretRules loads gitleaks' embedded default rules once (gitleaks
-// reads them through the global viper instance, which is not safe for
-// concurrent use) and silences its global logger.
+// loadSecretRules compiles gitleaks' embedded default rules once.
 var loadSecretRules = sync.OnceValues(func() (*secretRules, error) {
-	logging.Logger = logging.Logger.Level(zerolog.Disabled)
-	d, err := gldetect.NewDetectorDefaultConfig()
+	all, err := secretrules.Default()
 	if err != nil {
-		return nil, fmt.Errorf("loading gitleaks rules: %w", err)
+		return nil, err
 	}
-	text := withoutRules(d.Config, ownRules)
+	text := all.Without(ownRules...)
 	return &secretRules{
 		text:     text,
-		binary:   withoutRules(text, genericRules),
-		keywords: ahocorasick.NewTrieBuilder().AddStrings(slices.Sorted(maps.Keys(text.Keywords))).Build(),
+		binary:   text.Without(genericRules...),
+		keywords: ahocorasick.NewTrieBuilder().AddStrings(text.Keywords()).Build(),
 	}, nil
 })
 
-// withoutRules returns cfg without the named rules, with the keyword set
-// rebuilt from the rules that remain.
-func withoutRules(cfg config.Config, drop []string) config.Config {
-	out := cfg
-	out.Rules = map[string]config.Rule{}
-	out.Keywords = map[string]struct{}{}
-	out.OrderedRules = nil
-	for _, id := range cfg.OrderedRules {
-		r, ok := cfg.Rules[id]
-		if !ok || slices.Contains(drop, id) {
-			continue
-		}
-		out.Rules[id] = r
-		out.OrderedRules = append(out.OrderedRules, id)
-		for _, k := range r.Keywords {
-			out.Keywords[k] = struct{}{}
-		}
-	}
-	return out
-}
-
-// secretScanner holds gitleaks detectors for one goroutine.
+// secretScanner runs the secret rules for one goroutine.
 type secretScanner struct {
-	ctx          context.Context
-	rules        *secretRules
-	text, binary *gldetect.Detector
+	ctx   context.Context
+	rules *secretRules
 }
 
+// newSecretScanner returns a scanner, or nil when the rules do not load.
 func newSecretScanner(ctx context.Context) *secretScanner {
 	rules, err := loadSecretRules()
 	if err != nil {
 		return nil
 	}
-	s := &secretScanner{ctx: ctx, rules: rules,
-		text: gldetect.NewDetectorContext(ctx, rules.text), binary: gldetect.NewDetectorContext(ctx, rules.binary)}
-	s.text.MaxDecodeDepth, s.binary.MaxDecodeDepth = 0, 0
-	return s
+	return &secretScanner{ctx: ctx, rules: rules}
 }
 
-// scan runs d's rules over text. Findings come in a stable order (gitleaks
-// ranges over a map of rules), so the first rule to claim a secret is
-// always the same.
-func (s *secretScanner) scan(d *gldetect.Detector, text string) []report.Finding {
-	//lint:ignore SA1019 v8.30 has no replacement yet (sources.Fragment arrives in v9)
-	fs := d.DetectContext(s.ctx, gldetect.Fragment{Raw: text})
-	slices.SortFunc(fs, func(a, b report.Finding) int {
+// scan runs rules over text. Findings come in a stable order, so the
+// first rule to claim a secret is always the same.
+func (s *secretScanner) scan(rules *secretrules.Rules, text string) []secretrules.Finding {
+	fs := rules.Find(s.ctx, text)
+	slices.SortFunc(fs, func(a, b secretrules.Finding) int {
 		return cmp.Or(cmp.Compare(a.StartLine, b.StartLine), cmp.Compare(a.StartColumn, b.StartColumn), cmp.Compare(a.RuleID, b.RuleID))
 	})
 	return fs
@@ -214,7 +181,7 @@ func detectSecrets(c *content) []Problem {
 	}
 	var hits []hit
 	seen := map[string]bool{}
-	consider := func(f report.Finding, line string, ev func(secret string) string) {
+	consider := func(f secretrules.Finding, line string, ev func(secret string) string) {
 		generic := slices.Contains(genericRules, f.RuleID)
 		if placeholder(f.Secret) || seen[f.Secret] {
 			return
@@ -261,14 +228,14 @@ func detectSecrets(c *content) []Problem {
 // scanTextSecrets runs the text rules over the parts of a text file near
 // a keyword and passes each finding, its line and an evidence builder to
 // consider.
-func (c *content) scanTextSecrets(consider func(report.Finding, string, func(string) string)) {
+func (c *content) scanTextSecrets(consider func(secretrules.Finding, string, func(string) string)) {
 	line, at := 0, 0 // 0-based line number of offset at
 	for _, w := range c.sc.textWindows(c.data) {
 		line += bytes.Count(c.data[at:w[0]], []byte("\n"))
 		at = w[0]
 		text := string(c.data[w[0]:w[1]])
 		lines := strings.Split(text, "\n")
-		for _, f := range c.sc.scan(c.sc.text, text) {
+		for _, f := range c.sc.scan(c.sc.rules.text, text) {
 			// gitleaks' Finding.Line can start lines before the match
 			// (on a last line without a newline); take the line itself.
 			l := f.Line
@@ -285,7 +252,7 @@ func (c *content) scanTextSecrets(consider func(report.Finding, string, func(str
 // strings that carry a keyword. Tokens and keys are long: shorter strings
 // only cost time. Strings are scanned in chunks so that gitleaks' own
 // keyword pre-filter skips most rules for most chunks.
-func (c *content) scanBinarySecrets(consider func(report.Finding, string, func(string) string)) {
+func (c *content) scanBinarySecrets(consider func(secretrules.Finding, string, func(string) string)) {
 	var units []str
 	for _, u := range c.units() {
 		if len(u.text) >= minSecretString {
@@ -300,7 +267,7 @@ func (c *content) scanBinarySecrets(consider func(report.Finding, string, func(s
 			b.WriteString(u.text)
 			b.WriteByte('\n')
 		}
-		for _, f := range c.sc.scan(c.sc.binary, b.String()) {
+		for _, f := range c.sc.scan(c.sc.rules.binary, b.String()) {
 			if f.StartLine < 0 || f.StartLine >= len(chunk) {
 				continue
 			}

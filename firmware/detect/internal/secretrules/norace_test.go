@@ -1,0 +1,5 @@
+//go:build !race
+
+package secretrules
+
+const raceEnabled = false

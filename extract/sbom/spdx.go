@@ -12,14 +12,13 @@ import (
 	"github.com/assayhq/assay/extract/limit"
 	"github.com/assayhq/assay/inventory"
 	"github.com/spdx/tools-golang/spdx"
-	"github.com/spdx/tools-golang/tagvalue"
 )
 
 // ReadSPDXTagValue reads an SPDX 2.1–2.3 tag-value document from r with
 // spdx/tools-golang, which reads the whole document: memory is bounded by
 // Limits.MaxFileBytes rather than streamed.
 func ReadSPDXTagValue(ctx context.Context, r io.Reader, name string, lim limit.Limits) (*inventory.Inventory, error) {
-	return readSPDX2(ctx, r, name, lim, "spdx-tv", tvVersion, tagvalue.Read)
+	return readSPDX2(ctx, r, name, lim, "spdx-tv", tvVersion, readTagValue)
 }
 
 func readSPDX2(ctx context.Context, r io.Reader, name string, lim limit.Limits, format string,

@@ -3,6 +3,7 @@ package encode
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"io"
 	"maps"
@@ -13,10 +14,9 @@ import (
 
 	cdx "github.com/CycloneDX/cyclonedx-go"
 	"github.com/assayhq/assay/inventory"
-	spdxjson "github.com/spdx/tools-golang/json"
 	"github.com/spdx/tools-golang/spdx"
 	"github.com/spdx/tools-golang/spdx/v2/common"
-	"github.com/spdx/tools-golang/tagvalue"
+	tvwriter "github.com/spdx/tools-golang/spdx/v2/v2_3/tagvalue/writer"
 )
 
 // flat numbers every component of every inventory with a document-unique
@@ -219,9 +219,13 @@ func SPDX(w io.Writer, invs []*inventory.Inventory, tv bool) error {
 		}
 	}
 	if tv {
-		return tagvalue.Write(doc, w)
+		return tvwriter.RenderDocument(doc, w)
 	}
-	return spdxjson.Write(doc, w, spdxjson.Indent("  "))
+	// What tools-golang's json.Write does; that package is not linked for
+	// it, as its reader converts to SPDX 3 (see extract/sbom/spdxtv.go).
+	e := json.NewEncoder(w)
+	e.SetIndent("", "  ")
+	return e.Encode(doc)
 }
 
 func spdxPackage(c inventory.Component, id common.ElementID) *spdx.Package {

@@ -9,6 +9,7 @@
 package match
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -348,6 +349,12 @@ func platformsOf(af advisory.Affected) []platform {
 	if len(af.EcosystemSpecific) == 0 || advisory.BaseEcosystem(af.Package.Ecosystem) != "Go" {
 		return nil
 	}
+	// Most entries list symbols only: skip decoding those. (JSON keys
+	// match fields case-insensitively, and may be written with \u escapes.)
+	if es := bytes.ToLower(af.EcosystemSpecific); !bytes.Contains(es, []byte(`"goos"`)) &&
+		!bytes.Contains(es, []byte(`"goarch"`)) && !bytes.Contains(es, []byte(`\u`)) {
+		return nil
+	}
 	var es struct {
 		Imports []struct {
 			GOOS   []string `json:"goos"`
@@ -477,11 +484,12 @@ func (m *Matcher) compiledAffecting(ctx context.Context, eco, name string) ([]co
 		return nil, err
 	}
 	cas := make([]compiledAdvisory, 0, len(pas))
+	bounds := versionCache{} // the advisories are all for eco
 	for _, pa := range pas {
 		ca := compiledAdvisory{PackageAdvisory: pa}
 		if !pa.Withdrawn {
 			for _, af := range pa.Affected {
-				ca.entries = append(ca.entries, compile(af, eco))
+				ca.entries = append(ca.entries, compile(af, eco, bounds))
 			}
 		}
 		cas = append(cas, ca)

@@ -72,15 +72,32 @@ func TestAffects(t *testing.T) {
 }
 
 func TestPlatformApplies(t *testing.T) {
-	af := advisory.Affected{
-		Package:           advisory.Package{Ecosystem: "Go", Name: "stdlib"},
-		EcosystemSpecific: []byte(`{"imports":[{"path":"os","goos":["windows"]}]}`),
-	}
-	if platformApplies(af, Package{GOOS: "linux", GOARCH: "amd64"}) {
-		t.Error("windows-only advisory applied to a linux binary")
-	}
-	if !platformApplies(af, Package{GOOS: "windows"}) || !platformApplies(af, Package{}) {
-		t.Error("windows-only advisory not applied to windows or to an unknown platform")
+	for _, tt := range []struct {
+		es        string
+		onLinux   bool // applies to a linux/amd64 binary
+		onWindows bool
+	}{
+		{`{"imports":[{"path":"os","goos":["windows"]}]}`, false, true},
+		{`{"imports":[{"path":"os","GOOS":["windows"]}]}`, false, true},
+		{`{"imports":[{"path":"os","\u0067oos":["windows"]}]}`, false, true},
+		{`{"imports":[{"path":"os","goarch":["386"]}]}`, false, false},
+		{`{"imports":[{"path":"os","symbols":["Open"]}]}`, true, true},
+		{`{"imports":[{"path":"os","goos":["linux"]},{"path":"syscall","goos":["windows"]}]}`, true, true},
+		{`not json`, true, true},
+	} {
+		af := advisory.Affected{
+			Package:           advisory.Package{Ecosystem: "Go", Name: "stdlib"},
+			EcosystemSpecific: []byte(tt.es),
+		}
+		if got := platformApplies(af, Package{GOOS: "linux", GOARCH: "amd64"}); got != tt.onLinux {
+			t.Errorf("%s: applies to linux/amd64 = %v, want %v", tt.es, got, tt.onLinux)
+		}
+		if got := platformApplies(af, Package{GOOS: "windows", GOARCH: "amd64"}); got != tt.onWindows {
+			t.Errorf("%s: applies to windows/amd64 = %v, want %v", tt.es, got, tt.onWindows)
+		}
+		if !platformApplies(af, Package{}) {
+			t.Errorf("%s: not applied to an unknown platform", tt.es)
+		}
 	}
 }
 

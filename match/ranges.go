@@ -18,7 +18,7 @@ import (
 // or before the next "last_affected", and below any "limit". GIT ranges
 // need commit-level data and are only used through "versions".
 func Affects(af advisory.Affected, ecosystem, v string) (rule string, ok bool) {
-	return compile(af, ecosystem).affects(&query{ecosystem: ecosystem, raw: v})
+	return compile(af, ecosystem, nil).affects(&query{ecosystem: ecosystem, raw: v})
 }
 
 // entry is an affected entry with its range events parsed and sorted
@@ -66,7 +66,7 @@ type event struct {
 	bad  bool // the bound did not parse
 }
 
-func compile(af advisory.Affected, ecosystem string) *entry {
+func compile(af advisory.Affected, ecosystem string, bounds versionCache) *entry {
 	e := &entry{af: af, fixed: fixedVersions(af)}
 	e.platforms = sync.OnceValue(func() []platform { return platformsOf(e.af) })
 	for _, r := range af.Ranges {
@@ -78,7 +78,7 @@ func compile(af advisory.Affected, ecosystem string) *entry {
 			ev := eventOf(re)
 			if ev.kind == "introduced" && ev.raw == "0" {
 				ev.zero = true
-			} else if pv, _, err := version.Parse(ecosystem, ev.raw); err == nil {
+			} else if pv, ok := bounds.parse(ecosystem, ev.raw); ok {
 				ev.v = pv
 			} else {
 				ev.bad = true
@@ -89,6 +89,28 @@ func compile(af advisory.Affected, ecosystem string) *entry {
 		e.ranges = append(e.ranges, evs)
 	}
 	return e
+}
+
+// versionCache holds the range bounds parsed while compiling one
+// package's advisories, which share many (the Go standard library's
+// advisories name the same few dozen releases). A nil cache parses every
+// time. Not safe for concurrent use.
+type versionCache map[string]parsedBound
+
+type parsedBound struct {
+	v  version.Version
+	ok bool
+}
+
+func (c versionCache) parse(ecosystem, raw string) (version.Version, bool) {
+	if b, hit := c[raw]; hit {
+		return b.v, b.ok
+	}
+	v, _, err := version.Parse(ecosystem, raw)
+	if c != nil {
+		c[raw] = parsedBound{v, err == nil}
+	}
+	return v, err == nil
 }
 
 func eventOf(e advisory.Event) event {

@@ -36,6 +36,23 @@ func readSPDXJSONReference(data []byte, name string, lim limit.Limits) (inv *inv
 	return readSPDX2(context.Background(), bytes.NewReader(data), name, lim, "spdx-json", version, spdxjson.Read)
 }
 
+// corpusFiles returns the files matching glob in the test data and the
+// files of the shared SBOM corpus whose names end in suffix.
+func corpusFiles(t *testing.T, glob, suffix string) []string {
+	files, _ := filepath.Glob(glob)
+	root := filepath.Join(mirrortest.VulnDir(t), "sboms")
+	err := filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(p, suffix) {
+			files = append(files, p)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
+}
+
 // jsonDoc is a JSON document of the test data or the shared corpus.
 type jsonDoc struct {
 	path string
@@ -45,17 +62,7 @@ type jsonDoc struct {
 // corpusJSON returns the documents matching glob in the test data and the
 // JSON documents of the shared corpus whose text contains marker.
 func corpusJSON(t *testing.T, glob, marker string) []jsonDoc {
-	files, _ := filepath.Glob(glob)
-	root := filepath.Join(mirrortest.VulnDir(t), "sboms")
-	err := filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
-		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".json") {
-			files = append(files, p)
-		}
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	files := corpusFiles(t, glob, ".json")
 	var out []jsonDoc
 	for _, p := range files {
 		data, err := os.ReadFile(p)

@@ -5,12 +5,9 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
-	"strings"
 	"testing"
 
 	"github.com/spdx/tools-golang/tagvalue"
-
-	"github.com/assayhq/assay/internal/mirrortest"
 )
 
 // TestTagValueLikeLibrary checks that readTagValue reads every SPDX
@@ -19,17 +16,7 @@ import (
 // also as SPDX 2.1 and 2.2 (the declared version rewritten), and fails
 // where it fails.
 func TestTagValueLikeLibrary(t *testing.T) {
-	files, _ := filepath.Glob(filepath.Join("testdata", "*.spdx"))
-	root := filepath.Join(mirrortest.VulnDir(t), "sboms")
-	err := filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
-		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".spdx") {
-			files = append(files, p)
-		}
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	files := corpusFiles(t, filepath.Join("testdata", "*.spdx"), ".spdx")
 	docs := 0
 	for _, p := range files {
 		data, err := os.ReadFile(p)

@@ -67,8 +67,15 @@ func readPOM(fsys fs.FS, p string, lim limit.Limits) (*inventory.Inventory, erro
 	// Properties are resolved once the parents are merged: a dependency
 	// may use a property its parent defines. (osv-scalibr resolves them
 	// before merging too, which drops such dependencies.)
-	if err := mergeLocalParents(fsys, p, &project, lim); err != nil {
+	parents, err := mergeLocalParents(fsys, p, &project, lim)
+	if err != nil {
 		return nil, fmt.Errorf("pom.xml: %w", err)
+	}
+	if err := checkExpansion(&project, append(parents, content)); err != nil {
+		return nil, fmt.Errorf("pom.xml: %w", err)
+	}
+	if err := project.Interpolate(); err != nil {
+		return nil, fmt.Errorf("pom.xml: interpolate: %w", err)
 	}
 	// Imported dependency management would need the network.
 	project.ProcessDependencies(func(_, _, _ maven.String) (maven.DependencyManagement, error) {
@@ -103,48 +110,109 @@ func decodePOM(r io.Reader, project *maven.Project) error {
 }
 
 // mergeLocalParents merges the chain of parent POMs found in fsys into
-// project, then interpolates it again. A parent is found at its
-// relativePath (default ../pom.xml) when that file has the parent's
-// coordinates and pom packaging; the chain ends at the first parent not
-// found.
-func mergeLocalParents(fsys fs.FS, p string, project *maven.Project, lim limit.Limits) error {
+// project and returns their texts. A parent is found at its relativePath
+// (default ../pom.xml) when that file has the parent's coordinates and
+// pom packaging; the chain ends at the first parent not found.
+func mergeLocalParents(fsys fs.FS, p string, project *maven.Project, lim limit.Limits) ([][]byte, error) {
 	current, at := project.Parent, p
 	seen := map[maven.ProjectKey]bool{}
+	var texts [][]byte
 	for range maxPOMParents {
 		if current.GroupID == "" || current.ArtifactID == "" || current.Version == "" {
 			break
 		}
 		if seen[current.ProjectKey] {
-			return errors.New("a cycle of parent POMs")
+			return nil, errors.New("a cycle of parent POMs")
 		}
 		seen[current.ProjectKey] = true
-		parent, parentPath, err := localParent(fsys, at, current, lim)
+		parent, parentPath, text, err := localParent(fsys, at, current, lim)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		// Default profiles are merged once a parent is declared (as
 		// osv-scalibr does).
 		if err := project.MergeProfiles("", maven.ActivationOS{}); err != nil {
-			return fmt.Errorf("merge default profiles: %w", err)
+			return nil, fmt.Errorf("merge default profiles: %w", err)
 		}
 		if parentPath == "" {
 			break // not in fsys: not fetched
 		}
-		if err := parent.InterpolateRepositories(); err != nil {
-			return fmt.Errorf("parent %s: %w", parentPath, err)
-		}
 		project.MergeParent(parent)
+		texts = append(texts, text)
 		current, at = parent.Parent, parentPath
 	}
-	if err := project.Interpolate(); err != nil {
-		return fmt.Errorf("interpolate: %w", err)
+	return texts, nil
+}
+
+// maxPOMExpansion bounds the text that resolving a POM's properties may
+// produce. deps.dev's interpolation expands a property afresh wherever it
+// is used, so a few properties that each use the one before twice expand
+// to gigabytes (a "billion laughs" in properties).
+const maxPOMExpansion = 16 << 20
+
+// checkExpansion fails when interpolating project, whose POM and parent
+// texts are texts, could produce more than maxPOMExpansion bytes: it adds
+// up, for every ${key} the texts hold, the length key's value expands to
+// (computed once per key, a cycle counting as unexpanded), which bounds
+// what interpolation can write.
+func checkExpansion(project *maven.Project, texts [][]byte) error {
+	values := map[string]string{}
+	for _, prop := range project.Properties.Properties {
+		values[prop.Name] = prop.Value
+	}
+	for k, v := range map[string]maven.String{"groupId": project.GroupID, "version": project.Version,
+		"parent.groupId": project.Parent.GroupID, "parent.version": project.Parent.Version} {
+		if v != "" {
+			if _, set := values[k]; !set {
+				values[k] = string(v)
+			}
+			values["pom."+k], values["project."+k] = string(v), string(v)
+		}
+	}
+	size := map[string]int{}    // expanded length of a key's value
+	active := map[string]bool{} // keys being expanded
+	var expand func(s string) int
+	expand = func(s string) int {
+		n := 0
+		for {
+			i := strings.Index(s, "${")
+			j := strings.IndexByte(s[max(i, 0):], '}')
+			if i < 0 || j < 0 {
+				return min(n+len(s), maxPOMExpansion+1)
+			}
+			n += i
+			ref, key := s[i:i+j+1], s[i+2:i+j]
+			v, defined := values[key]
+			switch {
+			case !defined || active[key]:
+				n += len(ref)
+			default:
+				if _, done := size[key]; !done {
+					active[key] = true
+					size[key] = expand(v)
+					active[key] = false
+				}
+				n += size[key]
+			}
+			if n > maxPOMExpansion {
+				return maxPOMExpansion + 1
+			}
+			s = s[i+j+1:]
+		}
+	}
+	total := 0
+	for _, t := range texts {
+		total += expand(string(t))
+		if total > maxPOMExpansion {
+			return fmt.Errorf("properties expand to more than %d bytes", maxPOMExpansion)
+		}
 	}
 	return nil
 }
 
-// localParent reads the parent POM of the POM at p, or returns an empty
-// path when fsys does not hold it.
-func localParent(fsys fs.FS, p string, parent maven.Parent, lim limit.Limits) (maven.Project, string, error) {
+// localParent reads the parent POM of the POM at p and returns it with
+// its path and text, or an empty path when fsys does not hold it.
+func localParent(fsys fs.FS, p string, parent maven.Parent, lim limit.Limits) (maven.Project, string, []byte, error) {
 	rel := string(parent.RelativePath)
 	if rel == "" {
 		rel = "../pom.xml"
@@ -156,15 +224,15 @@ func localParent(fsys fs.FS, p string, parent maven.Parent, lim limit.Limits) (m
 		info, err = fs.Stat(fsys, pp)
 	}
 	if err != nil || info.IsDir() || !fs.ValidPath(pp) {
-		return maven.Project{}, "", nil
+		return maven.Project{}, "", nil, nil
 	}
 	content, err := plugin.ReadFile(fsys, pp, lim.MaxFileBytes)
 	if err != nil {
-		return maven.Project{}, "", fmt.Errorf("parent %s: %w", pp, err)
+		return maven.Project{}, "", nil, fmt.Errorf("parent %s: %w", pp, err)
 	}
 	var proj maven.Project
 	if err := decodePOM(bytes.NewReader(content), &proj); err != nil {
-		return maven.Project{}, "", fmt.Errorf("parent %s: %w", pp, err)
+		return maven.Project{}, "", nil, fmt.Errorf("parent %s: %w", pp, err)
 	}
 	key := proj.ProjectKey
 	if key.GroupID == "" {
@@ -174,9 +242,9 @@ func localParent(fsys fs.FS, p string, parent maven.Parent, lim limit.Limits) (m
 		key.Version = proj.Parent.Version
 	}
 	if key != parent.ProjectKey || proj.Packaging != "pom" {
-		return maven.Project{}, "", nil
+		return maven.Project{}, "", nil, nil
 	}
-	return proj, pp, nil
+	return proj, pp, content, nil
 }
 
 // pomComponent converts one resolved dependency of the POM at p.

@@ -2,6 +2,7 @@ package lockfile
 
 import (
 	"context"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -111,14 +112,16 @@ func TestPOM(t *testing.T) {
 }
 
 func TestPOMErrors(t *testing.T) {
-	lim := limit.Limits{MaxFileBytes: 1 << 10}.WithDefaults()
 	for name, data := range map[string]string{
 		"truncated": "<project><dependencies><dependency>",
 		"not xml":   "\x00\x01 not xml",
-		"too large": "<project>" + strings.Repeat(" ", 2<<10) + "</project>",
+		"too large": "<project>" + strings.Repeat(" ", 8<<10) + "</project>",
+		// Each property uses the one before twice: 2^40 bytes if expanded.
+		"property bomb": "<project><properties><p0>x</p0>" + bombProperties(40) + "</properties>" +
+			"<dependencies><dependency><groupId>g</groupId><artifactId>a</artifactId><version>${p40}</version></dependency></dependencies></project>",
 	} {
 		fsys := fstest.MapFS{"pom.xml": {Data: []byte(data)}}
-		_, err := pomParser(lim).Parse(context.Background(), fsys, "pom.xml")
+		_, err := pomParser(limit.Limits{MaxFileBytes: 4 << 10}.WithDefaults()).Parse(context.Background(), fsys, "pom.xml")
 		if err == nil || !strings.Contains(err.Error(), "pom.xml") {
 			t.Errorf("%s: error %v, want one naming pom.xml", name, err)
 		}
@@ -160,4 +163,33 @@ func FuzzPOMLikeScalibr(f *testing.F) {
 			}
 		}
 	})
+}
+
+// bombProperties returns properties p1..pn, each using the one before
+// twice.
+func bombProperties(n int) string {
+	var b strings.Builder
+	for i := 1; i <= n; i++ {
+		fmt.Fprintf(&b, "<p%d>${p%d}${p%d}</p%d>", i, i-1, i-1, i)
+	}
+	return b.String()
+}
+
+func TestPOMExpansionBound(t *testing.T) {
+	lim := limit.Limits{}.WithDefaults()
+	for _, tt := range []struct {
+		name    string
+		n       int // properties doubling a 1-byte value
+		wantErr bool
+	}{
+		{"2^20 bytes", 20, false},
+		{"2^25 bytes", 25, true},
+	} {
+		pom := "<project><properties><p0>x</p0>" + bombProperties(tt.n) + "</properties><dependencies><dependency>" +
+			"<groupId>g</groupId><artifactId>a</artifactId><version>${p" + strconv.Itoa(tt.n) + "}</version></dependency></dependencies></project>"
+		_, err := pomParser(lim).Parse(context.Background(), fstest.MapFS{"pom.xml": {Data: []byte(pom)}}, "pom.xml")
+		if (err != nil) != tt.wantErr {
+			t.Errorf("%s: error %v, want error %v", tt.name, err, tt.wantErr)
+		}
+	}
 }

@@ -5,11 +5,13 @@ package vex
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"os"
 	"strings"
 
 	cdx "github.com/CycloneDX/cyclonedx-go"
+	"github.com/openvex/go-vex/pkg/csaf"
 	openvex "github.com/openvex/go-vex/pkg/vex"
 )
 
@@ -70,7 +72,7 @@ func Load(path string) ([]Statement, error) {
 	var stmts []Statement
 	switch {
 	case bytes.Contains(data, []byte(`"csaf_version"`)):
-		stmts, err = fromCSAF(path)
+		stmts, err = fromCSAF(data)
 	case bytes.Contains(data, []byte("openvex")):
 		stmts, err = fromOpenVEX(data)
 	case bytes.Contains(data, []byte("CycloneDX")) || bytes.Contains(data, []byte("cyclonedx.org/schema/bom")):
@@ -129,12 +131,48 @@ func productIDs(c openvex.Component) []string {
 	return ids
 }
 
-func fromCSAF(path string) ([]Statement, error) {
-	doc, err := openvex.OpenCSAF(path, nil)
-	if err != nil {
+// fromCSAF reads the product_status of each vulnerability of a CSAF 2.0
+// VEX document for the products of its product tree that carry an
+// identification helper (purl, CPE, ...), as go-vex's OpenCSAF does. The
+// tree is walked here rather than by OpenCSAF: its ProductTree.ListProducts
+// copies the product list on every insertion and re-inserts each level's
+// products at every level above, so a 200 KB chain of nested branches cost
+// 55 GB of allocations and a minute and a half.
+func fromCSAF(data []byte) ([]Statement, error) {
+	var doc csaf.CSAF
+	if err := json.NewDecoder(bytes.NewReader(data)).Decode(&doc); err != nil {
 		return nil, fmt.Errorf("CSAF: %w", err)
 	}
-	return fromOpenVEXDoc(doc), nil
+	known := map[string]bool{}
+	stack := []*csaf.ProductBranch{&doc.ProductTree}
+	for len(stack) > 0 {
+		b := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if b.Product.ID != "" && len(b.Product.IdentificationHelper) > 0 {
+			known[b.Product.ID] = true
+		}
+		for i := range b.Branches {
+			stack = append(stack, &b.Branches[i])
+		}
+	}
+	var out []Statement
+	for _, v := range doc.Vulnerabilities {
+		seen := map[[2]string]bool{} // a product listed twice under one status gives one statement
+		for status, ids := range v.ProductStatus {
+			for _, id := range ids {
+				if !known[id] || seen[[2]string{status, id}] {
+					continue
+				}
+				seen[[2]string{status, id}] = true
+				st := openvex.StatusFromCSAF(status)
+				if st == "" {
+					return nil, fmt.Errorf("CSAF: invalid status %q for product %s", status, id)
+				}
+				out = append(out, Statement{Vulnerability: v.CVE, Status: string(st), Products: []string{id}})
+			}
+		}
+	}
+	return out, nil
 }
 
 // fromCycloneDX reads the vulnerabilities of a CycloneDX BOM (JSON or

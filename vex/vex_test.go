@@ -1,8 +1,10 @@
 package vex
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -102,4 +104,40 @@ func FuzzLoad(f *testing.F) {
 		}
 		Load(p)
 	})
+}
+
+// TestCSAFProductTreeBound loads CSAF documents whose product trees and
+// product lists go-vex's OpenCSAF handled in cubic and quadratic time: a
+// chain of 1,000 nested branches (100 KB) cost 6.8 GB of allocations and
+// 10 s, and a product listed 8,000 times gave 8,000 statements.
+func TestCSAFProductTreeBound(t *testing.T) {
+	const depth = 1000
+	var tree strings.Builder
+	for i := range depth {
+		fmt.Fprintf(&tree, `{"product":{"product_id":"p%d","product_identification_helper":{"purl":"pkg:npm/p%d@1"}},"branches":[`, i, i)
+	}
+	tree.WriteString(strings.Repeat(`]}`, depth))
+	last := fmt.Sprintf(`"p%d"`, depth-1)
+	ids := strings.Repeat(last+",", 8000) + `"nowhere"`
+	doc := `{"document":{"csaf_version":"2.0","category":"csaf_vex","tracking":{"id":"bomb"}},` +
+		`"product_tree":{"branches":[` + tree.String() + `]},` +
+		`"vulnerabilities":[{"cve":"CVE-2026-0001","product_status":{"known_not_affected":[` + ids + `]},` +
+		`"threats":[{"category":"impact","details":"d","product_ids":[` + ids + `]}]}]}`
+	p := filepath.Join(t.TempDir(), "bomb.json")
+	if err := os.WriteFile(p, []byte(doc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	stmts, err := Load(p)
+	runtime.ReadMemStats(&after)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 64<<20 {
+		t.Errorf("loading a %d byte CSAF document allocated %d MiB", len(doc), alloc>>20)
+	}
+	if len(stmts) != 1 || stmts[0].Products[0] != fmt.Sprintf("p%d", depth-1) || !stmts[0].Suppresses() {
+		t.Errorf("got %d statements, want one not_affected statement about the deepest product", len(stmts))
+	}
 }

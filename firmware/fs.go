@@ -29,6 +29,7 @@ type node struct {
 	croot    *node // root directory of the container holding this node
 	file     *File
 	children map[string]*node
+	next     map[string]int // name → the N of name~N to try first (see uniqueName)
 	mode     fs.FileMode
 	mtime    time.Time
 }
@@ -70,14 +71,21 @@ func (f *FS) mkdirAll(p string, croot *node) (*node, error) {
 	return cur, nil
 }
 
-// uniqueName returns name, or name~N when name exists in dir.
+// uniqueName returns name, or name~N (the least N free) when name exists
+// in dir. Entries are never removed, so the search resumes where the last
+// one for name ended: an archive repeating one name n times costs O(n),
+// not O(n²) (20,000 tar members named "a" took 22 s).
 func uniqueName(dir *node, name string) string {
 	if _, ok := dir.children[name]; !ok {
 		return name
 	}
-	for i := 1; ; i++ {
+	if dir.next == nil {
+		dir.next = map[string]int{}
+	}
+	for i := max(dir.next[name], 1); ; i++ {
 		n := name + "~" + strconv.Itoa(i)
 		if _, ok := dir.children[n]; !ok {
+			dir.next[name] = i
 			return n
 		}
 	}

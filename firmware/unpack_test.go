@@ -3,6 +3,7 @@ package firmware
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -431,5 +432,30 @@ func TestEnclosing(t *testing.T) {
 		if !reflect.DeepEqual(got, tt.want) {
 			t.Errorf("Enclosing(%v) = %q, want %q", tt.chain, got, tt.want)
 		}
+	}
+}
+
+// TestDuplicateNamesLinear unpacks a tar repeating one name: each new
+// member renames the earlier one to the first free NAME~N, which was
+// searched from N=1 every time (O(n²): 20,000 members took 22 s).
+func TestDuplicateNamesLinear(t *testing.T) {
+	const n = 3000
+	files := make([]tfile, n)
+	for i := range files {
+		files[i] = tfile{name: "etc/a", mode: sIFREG | 0o644, body: strconv.Itoa(i)}
+	}
+	res := unpackBytes(t, tarArchive(t, files), Limits{})
+	for name, want := range map[string]string{"etc/a": strconv.Itoa(n - 1), "etc/a~1": "0", fmt.Sprintf("etc/a~%d", n-1): strconv.Itoa(n - 2)} {
+		if b, err := res.FS.ReadFile(name); err != nil || string(b) != want {
+			t.Errorf("%s = %q, %v; want %q", name, b, err, want)
+		}
+	}
+	dir, err := res.FS.lookup("etc", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Naming one more duplicate must not try the n names already taken.
+	if allocs := testing.AllocsPerRun(5, func() { uniqueName(dir, "a") }); allocs > 10 {
+		t.Errorf("naming a duplicate of a name held %d times: %.0f allocations", n, allocs)
 	}
 }

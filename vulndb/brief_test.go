@@ -1,10 +1,14 @@
 package vulndb
 
 import (
+	"archive/zip"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -213,5 +217,71 @@ func TestBriefs(t *testing.T) {
 	}
 	if none, err := db.Briefs(ctx, nil); err != nil || len(none) != 0 {
 		t.Errorf("Briefs(nil) = %v, %v; want empty", none, err)
+	}
+}
+
+// TestBriefsReadEachGroupOnce looks up every advisory of one large alias
+// group: an advisory naming many aliases joins them to the group of many
+// advisories of one package. Each group must be read once, not once per
+// requested member (members × group size rows: 201 × 2,201 here).
+func TestBriefsReadEachGroupOnce(t *testing.T) {
+	const advisories, aliases = 200, 2000
+	mirror := t.TempDir()
+	zipPath := filepath.Join(mirror, "osv", "npm", "all.zip")
+	if err := os.MkdirAll(filepath.Dir(zipPath), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Create(zipPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zw := zip.NewWriter(f)
+	add := func(id string, aliases []string) {
+		w, err := zw.Create(id + ".json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		json.NewEncoder(w).Encode(map[string]any{
+			"schema_version": "1.6.0", "id": id, "modified": "2026-01-01T00:00:00Z", "aliases": aliases, "summary": id,
+			"affected": []any{map[string]any{"package": map[string]string{"ecosystem": "npm", "name": "left-pad"},
+				"ranges": []any{map[string]any{"type": "SEMVER", "events": []any{map[string]string{"introduced": "0"}}}}}},
+		})
+	}
+	var ids []string
+	for i := range advisories {
+		ids = append(ids, fmt.Sprintf("HOST-%d", i))
+		add(ids[i], []string{"HOST-COMMON"})
+	}
+	many := []string{"HOST-COMMON"}
+	for i := range aliases {
+		many = append(many, fmt.Sprintf("CVE-2099-%d", i))
+	}
+	ids = append(ids, "HOST-MANY")
+	add("HOST-MANY", many)
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	ctx := context.Background()
+	home := t.TempDir()
+	if _, err := Update(ctx, home, Config{Endpoints: Mirror(mirror), Only: []string{"osv"}}); err != nil {
+		t.Fatal(err)
+	}
+	db, err := Open(ctx, home)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var got map[string]*Brief
+	allocs := testing.AllocsPerRun(1, func() {
+		if got, err = db.Briefs(ctx, ids); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if b := got["HOST-0"]; b == nil || b.Key != "CVE-2099-0" || len(b.IDs) != advisories+aliases+2 || got["HOST-MANY"] != b {
+		t.Fatalf("brief of HOST-0: %+v, want one brief of %d IDs for the whole group", b, advisories+aliases+2)
+	}
+	if limit := 100.0 * (advisories + aliases); allocs > limit {
+		t.Errorf("Briefs of %d advisories of a group of %d IDs: %.0f allocations, want at most %.0f", len(ids), advisories+aliases+2, allocs, limit)
 	}
 }

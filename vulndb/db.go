@@ -47,6 +47,7 @@ type DB struct {
 	affecting *stmt
 	get       *stmt
 	briefs    *stmt // the alias groups of a JSON array of IDs: each member's brief row, KEV and EPSS
+	groupKeys *stmt // the group key of each of a JSON array of IDs
 	briefRows *stmt // the brief rows, KEV and EPSS of a JSON array of IDs
 	group     *stmt
 	members   *stmt
@@ -183,6 +184,7 @@ func (db *DB) init(ctx context.Context) error {
 				SELECT j.value, coalesce(g.key, j.value), coalesce(g.member, j.value) FROM json_each(?) j
 				LEFT JOIN groups r ON r.member = j.value LEFT JOIN groups g ON g.key = r.key)
 			SELECT m.req, m.key, m.id,` + briefCols},
+		{&db.groupKeys, `SELECT j.value, coalesce(g.key, j.value) FROM json_each(?) j LEFT JOIN groups g ON g.member = j.value`},
 		{&db.briefRows, `WITH m(id) AS (SELECT value FROM json_each(?)) SELECT m.id,` + briefCols},
 		{&db.group, `SELECT key FROM groups WHERE member = ?`},
 		{&db.members, `SELECT member FROM groups WHERE key = ?`},

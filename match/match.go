@@ -98,7 +98,11 @@ type Matcher struct {
 // vuln is a cached alias group, as looked up by one of its IDs.
 type vuln struct {
 	*vulndb.Brief
-	aliases []string // the group's IDs other than the one looked up; shared by its findings
+	// aliases returns the group's IDs other than the one looked up, made
+	// on first use and shared by its findings: made for every advisory
+	// looked up, a group of n IDs reached from m advisories cost n × m
+	// strings.
+	aliases func() []string
 }
 
 // New returns a Matcher over db; ecosystems lists the ecosystems the
@@ -424,7 +428,7 @@ func (m *Matcher) group(ctx context.Context, p Package, hits []hit) ([]Finding, 
 			}
 			continue
 		}
-		f := &Finding{ID: h.id, Package: p, Severity: v.Severity, Fixed: slices.Clip(h.fixed), Match: h.evidence, Aliases: v.aliases}
+		f := &Finding{ID: h.id, Package: p, Severity: v.Severity, Fixed: slices.Clip(h.fixed), Match: h.evidence, Aliases: v.aliases()}
 		f.Summary, f.Upstream = v.Summary[h.id], v.Upstream[h.id]
 		if len(v.KEV) > 0 {
 			f.KEV = v.KEV[0]
@@ -526,13 +530,15 @@ func (m *Matcher) lookup(ctx context.Context, hits []hit) (map[string]*vuln, err
 		if b == nil {
 			return nil, fmt.Errorf("look up %s: %w", id, vulndb.ErrNotFound)
 		}
-		v := &vuln{Brief: b}
-		for _, a := range b.IDs {
-			if a != id {
-				v.aliases = append(v.aliases, a)
+		vulns[id] = &vuln{Brief: b, aliases: sync.OnceValue(func() []string {
+			var out []string
+			for _, a := range b.IDs {
+				if a != id {
+					out = append(out, a)
+				}
 			}
-		}
-		vulns[id] = v
+			return out
+		})}
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()

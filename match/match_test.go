@@ -2,8 +2,10 @@ package match
 
 import (
 	"context"
+	"fmt"
 	"maps"
 	"reflect"
+	"runtime"
 	"slices"
 	"sync"
 	"testing"
@@ -317,5 +319,62 @@ func TestLookupBatches(t *testing.T) {
 		if !reflect.DeepEqual(fs, want) {
 			t.Errorf("stdlib %s: findings differ from an unwarmed Matcher's", tt.version)
 		}
+	}
+}
+
+// groupDB is a DB whose advisories all affect one package and all belong
+// to one alias group of many IDs, as a hostile advisory naming thousands
+// of aliases makes them.
+type groupDB struct {
+	advisories []vulndb.PackageAdvisory
+	brief      *vulndb.Brief
+}
+
+func (g groupDB) Affecting(context.Context, string, string) ([]vulndb.PackageAdvisory, error) {
+	return g.advisories, nil
+}
+
+func (g groupDB) Briefs(_ context.Context, ids []string) (map[string]*vulndb.Brief, error) {
+	out := map[string]*vulndb.Brief{}
+	for _, id := range ids {
+		out[id] = g.brief
+	}
+	return out, nil
+}
+
+func (g groupDB) Advisory(context.Context, string) (*advisory.Advisory, error) {
+	return nil, vulndb.ErrNotFound
+}
+
+func (g groupDB) CPECandidates(context.Context, string, string) ([]string, error) { return nil, nil }
+
+// TestLargeGroupAliases matches a package that 1,000 advisories of one
+// group of 20,000 IDs affect: the finding's aliases must be built once,
+// not for every advisory looked up (20 million strings, 660 MB in a scan).
+func TestLargeGroupAliases(t *testing.T) {
+	const advisories, ids = 1000, 20000
+	g := groupDB{brief: &vulndb.Brief{Key: "CVE-2099-0", Summary: map[string]string{}, Upstream: map[string][]string{}}}
+	for i := range ids {
+		g.brief.IDs = append(g.brief.IDs, fmt.Sprintf("CVE-2099-%d", i))
+	}
+	for i := range advisories {
+		id := g.brief.IDs[i]
+		g.brief.Summary[id] = "s"
+		g.advisories = append(g.advisories, vulndb.PackageAdvisory{ID: id, Affected: []advisory.Affected{{
+			Package: advisory.Package{Ecosystem: "npm", Name: "left-pad"}, Ranges: []advisory.Range{{Type: "SEMVER", Events: ev("i", "0")}}}}})
+	}
+	m := New(g, []string{"npm"}, false)
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	fs, _, err := m.Match(context.Background(), Package{Name: "left-pad", Version: "1.3.0", Ecosystem: "npm"})
+	runtime.ReadMemStats(&after)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fs) != 1 || len(fs[0].Aliases) != ids-1 {
+		t.Fatalf("%d findings, want one with %d aliases", len(fs), ids-1)
+	}
+	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 32<<20 {
+		t.Errorf("matching allocated %d MiB", alloc>>20)
 	}
 }

@@ -396,14 +396,39 @@ func platformsApply(ps func() []platform, p Package) bool {
 
 func fixedVersions(af advisory.Affected) []string {
 	var out []string
+	var set map[string]bool
 	for _, r := range af.Ranges {
 		for _, e := range r.Events {
-			if e.Fixed != "" && !slices.Contains(out, e.Fixed) {
-				out = append(out, e.Fixed)
+			if e.Fixed != "" {
+				out, set = appendNew(out, set, e.Fixed)
 			}
 		}
 	}
 	return out
+}
+
+// appendNew appends x to list unless list holds it. Once list is long,
+// set (made then, and returned for the next call) holds list's elements,
+// so that n appends cost O(n), not O(n²): an advisory with 40,000 fixed
+// events took 1.7 s to match.
+func appendNew(list []string, set map[string]bool, x string) ([]string, map[string]bool) {
+	if set == nil {
+		if len(list) < 16 {
+			if !slices.Contains(list, x) {
+				list = append(list, x)
+			}
+			return list, nil
+		}
+		set = make(map[string]bool, 2*len(list))
+		for _, y := range list {
+			set[y] = true
+		}
+	}
+	if !set[x] {
+		set[x] = true
+		list = append(list, x)
+	}
+	return list, set
 }
 
 // group merges hits of one alias group into one finding each and enriches
@@ -417,15 +442,16 @@ func (m *Matcher) group(ctx context.Context, p Package, hits []hit) ([]Finding, 
 		return nil, err
 	}
 	byKey := map[string]*Finding{}
+	fixedSet := map[string]map[string]bool{} // by key, for appendNew
 	var keys []string
 	for _, h := range hits {
 		v := vulns[h.id]
 		if f, ok := byKey[v.Key]; ok {
+			set := fixedSet[v.Key]
 			for _, x := range h.fixed {
-				if !slices.Contains(f.Fixed, x) {
-					f.Fixed = append(f.Fixed, x) // h.fixed is clipped: this copies
-				}
+				f.Fixed, set = appendNew(f.Fixed, set, x) // h.fixed is clipped: this copies
 			}
+			fixedSet[v.Key] = set
 			continue
 		}
 		f := &Finding{ID: h.id, Package: p, Severity: v.Severity, Fixed: slices.Clip(h.fixed), Match: h.evidence, Aliases: v.aliases()}

@@ -13,6 +13,7 @@ import (
 	cdx "github.com/CycloneDX/cyclonedx-go"
 	"github.com/openvex/go-vex/pkg/csaf"
 	openvex "github.com/openvex/go-vex/pkg/vex"
+	"github.com/package-url/packageurl-go"
 )
 
 // Statuses of a VEX statement (the OpenVEX names; CycloneDX analysis
@@ -38,6 +39,33 @@ type Statement struct {
 	Justification string
 	Detail        string
 	Source        string // the file the statement came from
+
+	index *productIndex // Products indexed by Load; nil for statements made otherwise
+}
+
+// productIndex holds a statement's product IDs for Find: without it, each
+// lookup parsed every product purl again, so that a statement naming
+// 4,000 products took 6 s to check against 4,000 findings.
+type productIndex struct {
+	exact map[string]bool                     // every product ID as written
+	purls map[purlKey][]packageurl.PackageURL // product purls by type, namespace and name
+}
+
+type purlKey struct{ typ, namespace, name string }
+
+func indexProducts(products []string) *productIndex {
+	ix := &productIndex{exact: map[string]bool{}, purls: map[purlKey][]packageurl.PackageURL{}}
+	for _, p := range products {
+		ix.exact[p] = true
+		if !strings.HasPrefix(p, "pkg:") {
+			continue
+		}
+		if pu, err := packageurl.FromString(p); err == nil {
+			k := purlKey{pu.Type, pu.Namespace, pu.Name}
+			ix.purls[k] = append(ix.purls[k], pu)
+		}
+	}
+	return ix
 }
 
 // Suppresses reports whether the statement removes a finding: the vendor
@@ -85,6 +113,7 @@ func Load(path string) ([]Statement, error) {
 	}
 	for i := range stmts {
 		stmts[i].Source = path
+		stmts[i].index = indexProducts(stmts[i].Products)
 	}
 	return stmts, nil
 }
@@ -264,13 +293,14 @@ type Set []Statement
 // component (by purl, ignoring qualifiers the statement does not name,
 // or by name), or nil.
 func (s Set) Find(ids []string, purl, name string) *Statement {
+	q := &query{purl: purl, name: name}
 	var found *Statement
 	for i := range s {
 		st := &s[i]
 		if !namesAny(st, ids) {
 			continue
 		}
-		if st.ProductWide || coversProduct(st.Products, purl, name) {
+		if st.ProductWide || q.coveredBy(st) {
 			found = st
 		}
 	}
@@ -291,13 +321,57 @@ func namesAny(st *Statement, ids []string) bool {
 	return false
 }
 
-func coversProduct(products []string, purl, name string) bool {
-	for _, p := range products {
-		if p == name || p == purl || (purl != "" && strings.HasPrefix(p, "pkg:") && openvex.PurlMatches(p, purl)) {
+// query is the component Find looks for, its purl parsed once.
+type query struct {
+	purl, name string
+	parsed     *packageurl.PackageURL
+	bad        bool // purl is empty or does not parse
+}
+
+// coveredBy reports whether one of st's products is the component:
+// its name or purl, or a purl naming no other version and only
+// qualifiers the component's purl has.
+func (q *query) coveredBy(st *Statement) bool {
+	if st.index == nil {
+		for _, p := range st.Products {
+			if p == q.name || p == q.purl || (q.purl != "" && strings.HasPrefix(p, "pkg:") && openvex.PurlMatches(p, q.purl)) {
+				return true
+			}
+		}
+		return false
+	}
+	if st.index.exact[q.name] || st.index.exact[q.purl] {
+		return true
+	}
+	if q.parsed == nil && !q.bad {
+		p, err := packageurl.FromString(q.purl)
+		q.parsed, q.bad = &p, q.purl == "" || err != nil
+	}
+	if q.bad {
+		return false
+	}
+	qp := q.parsed
+	for _, p := range st.index.purls[purlKey{qp.Type, qp.Namespace, qp.Name}] {
+		if purlCovers(p, *qp) {
 			return true
 		}
 	}
 	return false
+}
+
+// purlCovers is openvex.PurlMatches(p, q) for p and q of the same type,
+// namespace and name.
+func purlCovers(p, q packageurl.PackageURL) bool {
+	if p.Version != "" && p.Version != q.Version {
+		return false
+	}
+	qq := q.Qualifiers.Map()
+	for k, v := range p.Qualifiers.Map() {
+		if w, ok := qq[k]; !ok || v != w {
+			return false
+		}
+	}
+	return true
 }
 
 func firstNonEmpty(ss ...string) string {

@@ -141,3 +141,39 @@ func TestCSAFProductTreeBound(t *testing.T) {
 		t.Errorf("got %d statements, want one not_affected statement about the deepest product", len(stmts))
 	}
 }
+
+// TestFindIndexed checks Find on loaded statements (products indexed)
+// against the unindexed search, and that a statement naming many products
+// is not parsed again for every lookup (4,000 products against 4,000
+// findings took 6 s).
+func TestFindIndexed(t *testing.T) {
+	products := []string{
+		"pkg:npm/left-pad@1.3.0", "pkg:npm/%40scope/pkg", "pkg:deb/debian/openssl@3.0.11-1?arch=amd64",
+		"pkg:golang/golang.org/x/net", "pkg:maven/org.apache/log4j-core@2.14.1?type=jar", "log4j-core", "", "pkg:bad",
+	}
+	for i := range 4000 {
+		products = append(products, fmt.Sprintf("pkg:npm/p%d@1.0.0", i))
+	}
+	plain := Statement{Vulnerability: "CVE-2024-1", Status: NotAffected, Products: products}
+	indexed := plain
+	indexed.index = indexProducts(products)
+	queries := []struct{ purl, name string }{
+		{"pkg:npm/left-pad@1.3.0", "left-pad"}, {"pkg:npm/left-pad@1.3.1", "left-pad"}, {"pkg:npm/%40scope/pkg@2.0.0", "pkg"},
+		{"pkg:deb/debian/openssl@3.0.11-1?arch=amd64&distro=debian-12", "openssl"}, {"pkg:deb/debian/openssl@3.0.11-1", "openssl"},
+		{"pkg:golang/golang.org/x/net@v0.7.0", "golang.org/x/net"}, {"pkg:maven/org.apache/log4j-core@2.14.1", "x"},
+		{"", "log4j-core"}, {"", "other"}, {"not a purl", "other"}, {"pkg:npm/p3999@1.0.0", "p3999"}, {"pkg:npm/p4000@1.0.0", "p4000"},
+	}
+	for _, q := range queries {
+		want := Set{plain}.Find([]string{"CVE-2024-1"}, q.purl, q.name) != nil
+		if got := (Set{indexed}).Find([]string{"CVE-2024-1"}, q.purl, q.name) != nil; got != want {
+			t.Errorf("Find(%q, %q) = %v on indexed products, %v on the list", q.purl, q.name, got, want)
+		}
+	}
+	set := Set{indexed}
+	allocs := testing.AllocsPerRun(20, func() {
+		set.Find([]string{"CVE-2024-1"}, "pkg:npm/q1@1.0.0", "q1")
+	})
+	if allocs > 50 {
+		t.Errorf("Find against a statement of %d products: %.0f allocations per call", len(products), allocs)
+	}
+}

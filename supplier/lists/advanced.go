@@ -195,7 +195,7 @@ func (a *advanced) join() []Entry {
 						if al.Primary && e.Name == "" {
 							e.Name = name
 						} else {
-							e.Aliases = appendUnique(e.Aliases, name)
+							e.Aliases = append(e.Aliases, name) // made unique below
 						}
 					}
 				}
@@ -208,20 +208,21 @@ func (a *advanced) join() []Entry {
 			for _, f := range pr.Features {
 				for _, l := range f.Locations {
 					for _, c := range a.locations[l.ID] {
-						e.Countries = appendUnique(e.Countries, a.countries[c])
+						e.Countries = append(e.Countries, a.countries[c])
 					}
 				}
 			}
 			for _, se := range a.entries[pr.ID] {
 				for _, m := range se.Measures {
-					e.Programs = appendUnique(e.Programs, strings.TrimSpace(m.Comment))
+					e.Programs = append(e.Programs, strings.TrimSpace(m.Comment))
 				}
 				for _, ev := range se.Events {
 					e.ListedOn = minDate(e.ListedOn, ev.Date.String())
 				}
 			}
 		}
-		e.Aliases = deleteValue(e.Aliases, e.Name)
+		e.Aliases = deleteValue(appendUnique(nil, e.Aliases...), e.Name)
+		e.Countries, e.Programs = appendUnique(nil, e.Countries...), appendUnique(nil, e.Programs...)
 		if e.Name == "" && len(e.Aliases) > 0 {
 			e.Name, e.Aliases = e.Aliases[0], e.Aliases[1:]
 		}

@@ -70,20 +70,22 @@ func parseCSL(files map[string][]byte, lim Limits) ([]Entry, string, error) {
 		if num := h.get(rec, "entity_number"); num != "" && isOFACSource(src) {
 			e.Key = ofacKey(num)
 		}
+		var aliases, countries []string
 		for _, a := range splitList(h.get(rec, "alt_names"), ";") {
-			e.Aliases = appendUnique(e.Aliases, strings.TrimPrefix(a, "and "))
+			aliases = append(aliases, strings.TrimPrefix(a, "and "))
 		}
 		for _, a := range splitList(h.get(rec, "addresses"), ";") {
 			parts := splitList(a, ",")
 			if len(parts) > 0 {
-				e.Countries = appendUnique(e.Countries, countryCode(parts[len(parts)-1]))
+				countries = append(countries, countryCode(parts[len(parts)-1]))
 			}
 		}
 		for _, col := range []string{"citizenships", "nationalities"} {
 			for _, c := range splitList(h.get(rec, col), ";") {
-				e.Countries = appendUnique(e.Countries, countryCode(c))
+				countries = append(countries, countryCode(c))
 			}
 		}
+		e.Aliases, e.Countries = appendUnique(nil, aliases...), appendUnique(nil, countries...)
 		e.Identifiers = cslIDs(h.get(rec, "ids"))
 		date = maxDate(date, e.ListedOn)
 		entries = append(entries, e)

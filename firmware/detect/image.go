@@ -6,6 +6,7 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/assayhq/assay/firmware"
 )
@@ -27,6 +28,10 @@ type root struct {
 	files     map[string]*firmware.File
 	order     []*firmware.File
 	enclosing []string
+
+	dirsOnce sync.Once
+	dirs     map[string][]string // directory → inner paths of its entries (see glob)
+	globWork int                 // path matches glob has tried
 }
 
 func newImage(res *firmware.Result, opts Options) *image {
@@ -99,13 +104,48 @@ func (img *image) readFile(f *firmware.File) ([]byte, error) {
 	return io.ReadAll(io.LimitReader(h, img.opts.MaxFileSize))
 }
 
+// maxGlobWork bounds the path matches the globs of one root try; past it
+// glob finds nothing.
+const maxGlobWork = 10_000_000
+
 // glob returns the inner paths of the root's entries matching pattern
-// (path.Match syntax), sorted.
+// (path.Match syntax), sorted. It matches only the entries of the
+// directories the pattern's directory part names: matching every entry
+// of the root for each pattern made a boot script naming thousands of
+// wildcard paths (or thousands of enabled systemd units, each with its
+// drop-in pattern) cost patterns × files. Work is bounded by maxGlobWork
+// for the root. Not safe for concurrent use.
 func (r *root) glob(pattern string) []string {
+	r.dirsOnce.Do(func() {
+		r.dirs = map[string][]string{}
+		for p := range r.files {
+			r.dirs[path.Dir(p)] = append(r.dirs[path.Dir(p)], p)
+		}
+	})
+	dir := path.Dir(pattern)
+	dirs := []string{dir}
+	if strings.ContainsAny(dir, `*?[\`) {
+		dirs = nil
+		r.globWork += len(r.dirs)
+		if r.globWork > maxGlobWork {
+			return nil
+		}
+		for d := range r.dirs {
+			if ok, _ := path.Match(dir, d); ok {
+				dirs = append(dirs, d)
+			}
+		}
+	}
 	var out []string
-	for p := range r.files {
-		if ok, _ := path.Match(pattern, p); ok {
-			out = append(out, p)
+	for _, d := range dirs {
+		r.globWork += len(r.dirs[d])
+		if r.globWork > maxGlobWork {
+			return nil
+		}
+		for _, p := range r.dirs[d] {
+			if ok, _ := path.Match(pattern, p); ok {
+				out = append(out, p)
+			}
 		}
 	}
 	slices.Sort(out)

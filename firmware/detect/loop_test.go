@@ -1,6 +1,8 @@
 package detect
 
 import (
+	"fmt"
+	"path"
 	"slices"
 	"testing"
 
@@ -37,5 +39,50 @@ func TestUnpackedFiles(t *testing.T) {
 	got := unpackedFiles(res)
 	if !got[fileKey([]string{"uimage@0x200"}, "/ramdisk")] || len(got) != 1 {
 		t.Errorf("unpackedFiles = %v, want only the ramdisk", got)
+	}
+}
+
+// TestGlobIndexed checks glob against matching every entry, and that a
+// pattern costs only the entries of the directories it names: a boot
+// script of thousands of wildcard lines over a root of thousands of
+// files cost lines × files path matches.
+func TestGlobIndexed(t *testing.T) {
+	files := map[string]*firmware.File{}
+	for _, p := range []string{"/x1", "/x2", "/etc/init.d/S10net", "/etc/init.d/S50telnetd", "/etc/init.d/K10net", "/etc/rc3.d/S20a",
+		"/etc/rcS.d/S30b", "/etc/systemd/system/multi-user.target.wants/a.service", "/etc/systemd/system/b.service.d/x.conf", `/odd/a*b`} {
+		files[p] = nil
+	}
+	for i := range 20000 {
+		files[fmt.Sprintf("/usr/lib/f%d", i)] = nil
+	}
+	r := &root{files: files}
+	patterns := []string{"/x*", "/etc/init.d/S*", "/etc/rc[2345S].d/S*", "/etc/*/S*", "/etc/systemd/system/*.wants/*",
+		"/etc/systemd/system/b.service.d/*.conf", `/odd/a\*b`, "/etc//init.d/S*", "/nowhere/*", "/etc/init.d/[", "/*"}
+	for _, pat := range patterns {
+		var want []string
+		for p := range files {
+			if ok, _ := path.Match(pat, p); ok {
+				want = append(want, p)
+			}
+		}
+		slices.Sort(want)
+		r.globWork = 0
+		if got := r.glob(pat); !slices.Equal(got, want) {
+			t.Errorf("glob(%q) = %q, want %q", pat, got, want)
+		}
+	}
+	r.globWork = 0
+	for i := range 1000 {
+		r.glob(fmt.Sprintf("/etc/init.d/S%d*", i))
+	}
+	if r.globWork > 1000*3 {
+		t.Errorf("1,000 globs in a directory of 3 entries tried %d matches", r.globWork)
+	}
+	r.globWork = maxGlobWork - 10
+	if got := r.glob("/usr/lib/f1"); got != nil {
+		t.Errorf("glob past maxGlobWork = %q, want nothing", got)
+	}
+	if got := r.glob("/etc/init.d/S10*"); got != nil {
+		t.Errorf("glob past maxGlobWork = %q, want nothing", got)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"io"
 	"path"
 	"slices"
+	"sort"
 	"strings"
 	"sync"
 
@@ -121,6 +122,9 @@ func (r *root) glob(pattern string) []string {
 		for p := range r.files {
 			r.dirs[path.Dir(p)] = append(r.dirs[path.Dir(p)], p)
 		}
+		for _, ps := range r.dirs {
+			slices.Sort(ps)
+		}
 	})
 	dir := path.Dir(pattern)
 	dirs := []string{dir}
@@ -136,13 +140,23 @@ func (r *root) glob(pattern string) []string {
 			}
 		}
 	}
+	// Entries must start with the pattern's literal prefix.
+	base := path.Base(pattern)
+	lit := base[:strings.IndexAny(base+"*", `*?[\`)]
 	var out []string
 	for _, d := range dirs {
-		r.globWork += len(r.dirs[d])
+		ps := r.dirs[d]
+		prefix := path.Join(d, lit)
+		if lit == "" {
+			prefix = ""
+		}
+		i, _ := slices.BinarySearch(ps, prefix)
+		j := i + sort.Search(len(ps)-i, func(k int) bool { return !strings.HasPrefix(ps[i+k], prefix) })
+		r.globWork += 1 + j - i
 		if r.globWork > maxGlobWork {
 			return nil
 		}
-		for _, p := range r.dirs[d] {
+		for _, p := range ps[i:j] {
 			if ok, _ := path.Match(pattern, p); ok {
 				out = append(out, p)
 			}

@@ -57,7 +57,8 @@ func TestGlobIndexed(t *testing.T) {
 	}
 	r := &root{files: files}
 	patterns := []string{"/x*", "/etc/init.d/S*", "/etc/rc[2345S].d/S*", "/etc/*/S*", "/etc/systemd/system/*.wants/*",
-		"/etc/systemd/system/b.service.d/*.conf", `/odd/a\*b`, "/etc//init.d/S*", "/nowhere/*", "/etc/init.d/[", "/*"}
+		"/etc/systemd/system/b.service.d/*.conf", `/odd/a\*b`, "/etc//init.d/S*", "/nowhere/*", "/etc/init.d/[", "/*",
+		"/usr/lib/f1999*", "/usr/lib/f?", "/etc/init.d/.*", "/etc/init.d/..", "/etc/", "/usr/lib/f12[0-3]"}
 	for _, pat := range patterns {
 		var want []string
 		for p := range files {
@@ -74,9 +75,10 @@ func TestGlobIndexed(t *testing.T) {
 	r.globWork = 0
 	for i := range 1000 {
 		r.glob(fmt.Sprintf("/etc/init.d/S%d*", i))
+		r.glob(fmt.Sprintf("/usr/lib/f%d5*", i+1000))
 	}
-	if r.globWork > 1000*3 {
-		t.Errorf("1,000 globs in a directory of 3 entries tried %d matches", r.globWork)
+	if r.globWork > 1000*(4+12) {
+		t.Errorf("2,000 globs naming a few entries each tried %d matches", r.globWork)
 	}
 	r.globWork = maxGlobWork - 10
 	if got := r.glob("/usr/lib/f1"); got != nil {

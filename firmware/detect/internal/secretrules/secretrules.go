@@ -284,10 +284,18 @@ func entropy(s string) float64 {
 // same start line.
 func dedupe(fs []Finding) []Finding {
 	generic := func(f Finding) bool { return strings.Contains(strings.ToLower(f.RuleID), "generic") }
+	// The specific findings by line: searching all findings for each
+	// generic one was quadratic in the findings of a file.
+	specific := map[int][]Finding{}
+	for _, g := range fs {
+		if !generic(g) {
+			specific[g.StartLine] = append(specific[g.StartLine], g)
+		}
+	}
 	var out []Finding
 	for _, f := range fs {
-		covered := generic(f) && slices.ContainsFunc(fs, func(g Finding) bool {
-			return g.StartLine == f.StartLine && g.RuleID != f.RuleID && !generic(g) && strings.Contains(g.Secret, f.Secret)
+		covered := generic(f) && slices.ContainsFunc(specific[f.StartLine], func(g Finding) bool {
+			return g.RuleID != f.RuleID && strings.Contains(g.Secret, f.Secret)
 		})
 		if !covered {
 			out = append(out, f)

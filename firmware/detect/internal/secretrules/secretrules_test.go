@@ -489,3 +489,44 @@ func sample(s []string, k int) []string {
 	}
 	return out
 }
+
+// manyGeneric is n generic findings on n lines, with a specific finding
+// holding the secret of every tenth.
+func manyGeneric(n int) []Finding {
+	var fs []Finding
+	for i := range n {
+		s := fmt.Sprintf("secret%d", i)
+		fs = append(fs, Finding{RuleID: "generic-api-key", Secret: s, StartLine: i})
+		if i%10 == 0 {
+			fs = append(fs, Finding{RuleID: "github-pat", Secret: "ghp_" + s, StartLine: i})
+		}
+	}
+	return fs
+}
+
+// TestDedupeMany drops the generic findings a specific one on the same
+// line holds, looking only at that line's findings (searching every
+// finding for each was quadratic in the findings of a file).
+func TestDedupeMany(t *testing.T) {
+	const n = 5000
+	out := dedupe(append(manyGeneric(n), Finding{RuleID: "generic-api-key", Secret: "secret3", StartLine: 0}))
+	generic, specific := 0, 0
+	for _, f := range out {
+		if f.RuleID == "generic-api-key" {
+			generic++
+		} else {
+			specific++
+		}
+	}
+	// secret3 on line 0 is not in ghp_secret0: kept.
+	if generic != n-n/10+1 || specific != n/10 {
+		t.Errorf("kept %d generic and %d specific findings, want %d and %d", generic, specific, n-n/10+1, n/10)
+	}
+}
+
+func BenchmarkDedupeMany(b *testing.B) {
+	fs := manyGeneric(40000)
+	for b.Loop() {
+		dedupe(fs)
+	}
+}

@@ -219,12 +219,17 @@ var unitDirs = []string{"/etc/systemd/system", "/run/systemd/system", "/lib/syst
 // links, of their drop-ins, and of the services their sockets start.
 func (t *bootTrace) systemd() {
 	var names []string
+	seen := map[string]bool{} // names, as a set: thousands of links made a list search quadratic
+	add := func(n string) {
+		if !seen[n] {
+			seen[n] = true
+			names = append(names, n)
+		}
+	}
 	for _, d := range unitDirs {
 		for _, suf := range []string{"/*.wants/*", "/*.requires/*"} {
 			for _, p := range t.r.glob(d + suf) {
-				if n := path.Base(p); !slices.Contains(names, n) {
-					names = append(names, n)
-				}
+				add(path.Base(p))
 			}
 		}
 	}
@@ -232,14 +237,11 @@ func (t *bootTrace) systemd() {
 		n := names[i]
 		if strings.HasSuffix(n, ".socket") {
 			base := strings.TrimSuffix(n, ".socket")
-			for _, s := range []string{base + ".service", base + "@.service"} {
-				if !slices.Contains(names, s) {
-					names = append(names, s)
-				}
-			}
+			add(base + ".service")
+			add(base + "@.service")
 		}
-		if tmpl := templateName(n); tmpl != n && !slices.Contains(names, tmpl) {
-			names = append(names, tmpl)
+		if tmpl := templateName(n); tmpl != n {
+			add(tmpl)
 		}
 		var files []string
 		for _, d := range unitDirs {

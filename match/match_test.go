@@ -413,3 +413,40 @@ func BenchmarkFixedVersionsLarge(b *testing.B) {
 		fixedVersions(af)
 	}
 }
+
+// TestListedVersionsSet matches versions against an affected entry
+// listing thousands: past a few the list is a set, made once per entry,
+// not searched for each version matched.
+func TestListedVersionsSet(t *testing.T) {
+	var vs []string
+	for i := range 5000 {
+		vs = append(vs, fmt.Sprintf("1.%d.0", i))
+	}
+	for _, tt := range []struct {
+		versions []string
+		eco, v   string
+		want     bool
+	}{
+		{vs, "PyPI", "1.4999.0", true}, {vs, "PyPI", "1.5000.0", false}, {vs, "Go", "v1.17.0", true},
+		{vs[:3], "PyPI", "1.2.0", true}, {vs[:3], "Go", "v1.2.0", true}, {vs[:3], "PyPI", "1.3.0", false},
+	} {
+		e := compile(advisory.Affected{Versions: tt.versions}, tt.eco, nil)
+		if _, got := e.affects(&query{ecosystem: tt.eco, raw: tt.v}); got != tt.want {
+			t.Errorf("%s %s against %d listed versions: %v, want %v", tt.eco, tt.v, len(tt.versions), got, tt.want)
+		}
+		if big := len(tt.versions) > 16; (e.versions != nil) != big {
+			t.Errorf("%d listed versions: set %v, want %v", len(tt.versions), e.versions != nil, big)
+		}
+	}
+}
+
+func BenchmarkListedVersions(b *testing.B) {
+	var vs []string
+	for i := range 30000 {
+		vs = append(vs, fmt.Sprintf("2.%d.0", i))
+	}
+	e := compile(advisory.Affected{Versions: vs}, "npm", nil)
+	for b.Loop() {
+		e.affects(&query{ecosystem: "npm", raw: "3.0.0"})
+	}
+}

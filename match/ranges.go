@@ -33,6 +33,10 @@ type entry struct {
 	// when none), decoded on first use: only entries that affect a
 	// binary's version need them.
 	platforms func() []platform
+	// versions returns af.Versions as a set, made on first use; nil when
+	// the list is short enough to search (a list of thousands searched
+	// for each of thousands of versions of the package was quadratic).
+	versions func() map[string]bool
 }
 
 // platform is one GOOS/GOARCH limit of a Go advisory entry; empty lists
@@ -69,6 +73,15 @@ type event struct {
 func compile(af advisory.Affected, ecosystem string, bounds versionCache) *entry {
 	e := &entry{af: af, fixed: fixedVersions(af)}
 	e.platforms = sync.OnceValue(func() []platform { return platformsOf(e.af) })
+	if len(af.Versions) > 16 {
+		e.versions = sync.OnceValue(func() map[string]bool {
+			set := make(map[string]bool, len(af.Versions))
+			for _, v := range af.Versions {
+				set[v] = true
+			}
+			return set
+		})
+	}
 	for _, r := range af.Ranges {
 		if r.Type != "ECOSYSTEM" && r.Type != "SEMVER" {
 			continue
@@ -142,7 +155,11 @@ func eventLess(a, b event) bool {
 // affects evaluates a version against the compiled entry.
 func (e *entry) affects(q *query) (string, bool) {
 	v := q.raw
-	if slices.Contains(e.af.Versions, v) || (strings.HasPrefix(q.ecosystem, "Go") && slices.Contains(e.af.Versions, strings.TrimPrefix(v, "v"))) {
+	listed := func(v string) bool { return slices.Contains(e.af.Versions, v) }
+	if e.versions != nil {
+		listed = func(v string) bool { return e.versions()[v] }
+	}
+	if listed(v) || (strings.HasPrefix(q.ecosystem, "Go") && listed(strings.TrimPrefix(v, "v"))) {
 		return "version " + v + " listed as affected", true
 	}
 	if len(e.ranges) == 0 {

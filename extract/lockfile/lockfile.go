@@ -61,9 +61,67 @@ func Parsers(lim limit.Limits) ([]plugin.Parser, error) {
 		if err != nil {
 			return nil, fmt.Errorf("lockfile extractor %s: %w", e.format, err)
 		}
-		out = append(out, plugin.Scalibr(e.format, inventory.KindLockfile, ex, lim, nil))
+		p := plugin.Scalibr(e.format, inventory.KindLockfile, ex, lim, nil)
+		if e.format == "package-lock.json" {
+			p.Parse = boundDepth(p.Parse, lim)
+		}
+		out = append(out, p)
 	}
 	return out, nil
+}
+
+// maxLockDepth bounds the JSON nesting of a package-lock.json. A version 1
+// lockfile nests a package's conflicting dependencies inside it, and
+// osv-scalibr's reader copies every nested level's packages into each
+// level above (and searches the file for each package's line), so its
+// cost grows with the square of the depth: a 179 KB file nesting 4,000
+// packages took 2.3 s and 500 MB. Real lockfiles nest a few dozen levels.
+const maxLockDepth = 256
+
+// boundDepth returns parse preceded by a check of the file's JSON nesting.
+func boundDepth(parse func(context.Context, fs.FS, string) (*inventory.Inventory, error), lim limit.Limits) func(context.Context, fs.FS, string) (*inventory.Inventory, error) {
+	return func(ctx context.Context, fsys fs.FS, p string) (*inventory.Inventory, error) {
+		data, err := plugin.ReadFile(fsys, p, lim.MaxFileBytes)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", p, err)
+		}
+		if d := jsonDepth(data, maxLockDepth); d > maxLockDepth {
+			return nil, fmt.Errorf("%s: %w: JSON nested deeper than %d levels", p, limit.ErrTooLarge, maxLockDepth)
+		}
+		return parse(ctx, fsys, p)
+	}
+}
+
+// jsonDepth returns the deepest nesting of objects and arrays in data, or
+// some depth past max as soon as it exceeds max. Brackets inside strings
+// do not count; data need not be valid JSON.
+func jsonDepth(data []byte, max int) int {
+	depth, deepest := 0, 0
+	inString, escaped := false, false
+	for _, c := range data {
+		switch {
+		case inString:
+			switch {
+			case escaped:
+				escaped = false
+			case c == '\\':
+				escaped = true
+			case c == '"':
+				inString = false
+			}
+		case c == '"':
+			inString = true
+		case c == '{' || c == '[':
+			if depth++; depth > deepest {
+				if deepest = depth; deepest > max {
+					return deepest
+				}
+			}
+		case c == '}' || c == ']':
+			depth--
+		}
+	}
+	return deepest
 }
 
 func goModParser(lim limit.Limits) plugin.Parser {

@@ -2,6 +2,8 @@ package lockfile
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"os"
 	"path"
 	"strings"
@@ -150,5 +152,56 @@ func TestBadLockfiles(t *testing.T) {
 				t.Errorf("error %q does not name the file", err)
 			}
 		})
+	}
+}
+
+// nestedLock is a version 1 package-lock.json nesting depth packages,
+// each inside the one before.
+func nestedLock(depth int) []byte {
+	var b strings.Builder
+	b.WriteString(`{"name":"r","version":"1.0.0","lockfileVersion":1,"dependencies":{"top":`)
+	for i := range depth {
+		fmt.Fprintf(&b, `{"version":"1.0.%d","dependencies":{"p%d":`, i, i)
+	}
+	b.WriteString(`{"version":"1.0.0"}` + strings.Repeat(`}}`, depth) + `}}`)
+	return []byte(b.String())
+}
+
+// TestNestedPackageLock refuses a package-lock.json nested past
+// maxLockDepth: osv-scalibr's cost grows with the square of the depth
+// (4,000 levels in 179 KB took 2.3 s and 500 MB).
+func TestNestedPackageLock(t *testing.T) {
+	ps, err := Parsers(limit.Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fsys := fstest.MapFS{
+		"ok/package-lock.json":   {Data: nestedLock(100)},
+		"deep/package-lock.json": {Data: nestedLock(4000)},
+	}
+	inv, err := plugin.ParsePath(context.Background(), ps, fsys, "ok/package-lock.json")
+	if err != nil || len(inv.Components) != 101 {
+		t.Fatalf("100 levels: %v, %d components; want 101", err, len(inv.Components))
+	}
+	_, err = plugin.ParsePath(context.Background(), ps, fsys, "deep/package-lock.json")
+	if !errors.Is(err, limit.ErrTooLarge) || !strings.Contains(err.Error(), "deep/package-lock.json") {
+		t.Errorf("4,000 levels: %v, want a limit error naming the file", err)
+	}
+}
+
+func TestJSONDepth(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		want int
+	}{
+		{`{}`, 1}, {`[[1],{"a":[2]}]`, 3}, {`{"a":"[[[{{{"}`, 1}, {`{"a":"\"[[["}`, 1}, {`{"a\\":[[1]]}`, 3},
+		{`"[[["`, 0}, {`[[[`, 3}, {`]]]`, 0},
+	} {
+		if got := jsonDepth([]byte(tt.in), 100); got != tt.want {
+			t.Errorf("jsonDepth(%s) = %d, want %d", tt.in, got, tt.want)
+		}
+	}
+	if got := jsonDepth([]byte(strings.Repeat("[", 1000)), 10); got != 11 {
+		t.Errorf("jsonDepth stops at max+1: got %d", got)
 	}
 }

@@ -51,6 +51,7 @@ func detectPlaintextPasswords(c *content) []Problem {
 	}
 	code := isCode(c.f.InnerPath, c.data)
 	var keys, evs []string
+	seen := map[string]bool{} // keys, as a set: a file of thousands of keys made a list search quadratic
 	for _, l := range shellLines(c.data) {
 		if strings.HasPrefix(l.text, "//") || strings.HasPrefix(l.text, ";") {
 			continue
@@ -81,10 +82,13 @@ func detectPlaintextPasswords(c *content) []Problem {
 		} else {
 			continue
 		}
-		if !slices.Contains(keys, key) {
+		if !seen[key] {
+			seen[key] = true
 			keys = append(keys, key)
 		}
-		evs = append(evs, lineEvidence(l.no, redactIn(l.text, val)))
+		if len(evs) < 5 {
+			evs = append(evs, lineEvidence(l.no, redactIn(l.text, val)))
+		}
 	}
 	if len(keys) == 0 {
 		return nil
@@ -94,7 +98,7 @@ func detectPlaintextPasswords(c *content) []Problem {
 		sev, conf = SeverityLow, ConfidenceLow
 	}
 	return []Problem{problem(c.f, CategoryPlaintextPassword, sev, conf,
-		fmt.Sprintf("cleartext password in %s", strings.Join(keys, ", ")), strings.Join(evs[:min(len(evs), 5)], "; "))}
+		fmt.Sprintf("cleartext password in %s", strings.Join(keys, ", ")), strings.Join(evs, "; "))}
 }
 
 // quotedLiteral reports whether a value is one quoted string literal.

@@ -97,27 +97,21 @@ func boundDepth(parse func(context.Context, fs.FS, string) (*inventory.Inventory
 // do not count; data need not be valid JSON.
 func jsonDepth(data []byte, max int) int {
 	depth, deepest := 0, 0
-	inString, escaped := false, false
-	for _, c := range data {
-		switch {
-		case inString:
-			switch {
-			case escaped:
-				escaped = false
-			case c == '\\':
-				escaped = true
-			case c == '"':
-				inString = false
+	for i := 0; i < len(data); i++ {
+		switch data[i] {
+		case '"': // skip the string
+			for i++; i < len(data) && data[i] != '"'; i++ {
+				if data[i] == '\\' {
+					i++
+				}
 			}
-		case c == '"':
-			inString = true
-		case c == '{' || c == '[':
+		case '{', '[':
 			if depth++; depth > deepest {
 				if deepest = depth; deepest > max {
 					return deepest
 				}
 			}
-		case c == '}' || c == ']':
+		case '}', ']':
 			depth--
 		}
 	}

@@ -221,7 +221,7 @@ func (j *jffs2FS) walkDir(ctx context.Context, s *sink, dir uint32, p string, de
 		e := entry{Name: cp, Mode: unixMode(in.mode), UID: in.uid, GID: in.gid, ModTime: in.mtime, Size: int64(in.isize)}
 		switch in.mode & sIFMT {
 		case sIFLNK:
-			b, err := in.content(s.u.lim.MaxFileSize)
+			b, err := in.content(s.u.lim.MaxFileSize, maxLinkTarget)
 			if err != nil {
 				s.u.unassessed(s.display("/"+cp), "jffs2 symlink: "+err.Error())
 				continue
@@ -229,8 +229,13 @@ func (j *jffs2FS) walkDir(ctx context.Context, s *sink, dir uint32, p string, de
 			e.Link, e.Size = string(b), 0
 		case sIFREG:
 			e.Open = func() (io.Reader, error) {
-				b, err := in.content(s.u.lim.MaxFileSize)
-				return bytes.NewReader(b), err
+				// Only what the byte budget can take is built in memory;
+				// the rest of the size the inode claims reads as zeros.
+				b, err := in.content(s.u.lim.MaxFileSize, s.u.remaining()+1)
+				if err != nil {
+					return bytes.NewReader(b), err
+				}
+				return io.MultiReader(bytes.NewReader(b), io.LimitReader(zeros{}, int64(in.isize)-int64(len(b)))), nil
 			}
 		}
 		if err := s.emit(ctx, e); err != nil {
@@ -246,12 +251,18 @@ func (j *jffs2FS) walkDir(ctx context.Context, s *sink, dir uint32, p string, de
 	return nil
 }
 
-// content rebuilds a file by applying its data nodes in version order.
-func (in *jffs2Ino) content(maxSize int64) ([]byte, error) {
+// maxLinkTarget bounds the symbolic link targets read.
+const maxLinkTarget = 64 << 10
+
+// content rebuilds the first keep bytes of a file by applying its data
+// nodes in version order. The size is the inode's claim, not its data:
+// building all of it let a node of a few bytes claiming 1 GiB allocate
+// 1 GiB however small the image and its byte budget.
+func (in *jffs2Ino) content(maxSize, keep int64) ([]byte, error) {
 	if int64(in.isize) > maxSize {
 		return nil, &LimitError{Limit: "max-file-size", Value: fmt.Sprint(maxSize)}
 	}
-	out := make([]byte, in.isize)
+	out := make([]byte, min(int64(in.isize), max(keep, 0)))
 	nodes := slices.Clone(in.nodes)
 	slices.SortStableFunc(nodes, func(a, b jffs2Data) int { return int(int64(a.version) - int64(b.version)) })
 	for _, n := range nodes {
@@ -311,4 +322,12 @@ func rtimeDecompress(in []byte, dsize int) ([]byte, error) {
 		}
 	}
 	return out, nil
+}
+
+// zeros reads as an endless run of zero bytes.
+type zeros struct{}
+
+func (zeros) Read(p []byte) (int, error) {
+	clear(p)
+	return len(p), nil
 }

@@ -177,6 +177,13 @@ func (u *unpacker) check(ctx context.Context) error {
 	return u.stopErr()
 }
 
+// remaining returns the bytes the total-bytes cap still allows.
+func (u *unpacker) remaining() int64 {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	return max(u.cap-u.total, 0)
+}
+
 // reserve accounts for n more spooled bytes and returns how many may be
 // written; err is set when the total cap is reached.
 func (u *unpacker) reserve(n int) (int, error) {

@@ -3,11 +3,13 @@ package firmware
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -457,5 +459,59 @@ func TestDuplicateNamesLinear(t *testing.T) {
 	// Naming one more duplicate must not try the n names already taken.
 	if allocs := testing.AllocsPerRun(5, func() { uniqueName(dir, "a") }); allocs > 10 {
 		t.Errorf("naming a duplicate of a name held %d times: %.0f allocations", n, allocs)
+	}
+}
+
+// jffs2Node returns a little-endian JFFS2 node of type typ whose body
+// (after the 12-byte header) is body, padded to 4 bytes; crcs lists the
+// body offsets (from the node start) at which to store the CRC of
+// n[from:to].
+func jffs2Node(typ uint16, body []byte, crcs ...[3]int) []byte {
+	n := make([]byte, 12+len(body))
+	binary.LittleEndian.PutUint16(n, jffs2Magic)
+	binary.LittleEndian.PutUint16(n[2:], typ)
+	binary.LittleEndian.PutUint32(n[4:], uint32(len(n)))
+	binary.LittleEndian.PutUint32(n[8:], jffs2CRC(n[:8]))
+	copy(n[12:], body)
+	for _, c := range crcs {
+		binary.LittleEndian.PutUint32(n[c[0]:], jffs2CRC(n[c[1]:c[2]]))
+	}
+	return append(n, make([]byte, (4-len(n)%4)%4)...)
+}
+
+// TestJFFS2ClaimedSize unpacks a JFFS2 image of a few hundred bytes whose
+// one inode claims 512 MiB with 4 bytes of data: only what the byte
+// budget (max-ratio) allows may be built in memory, not the claimed size
+// (which was allocated whole).
+func TestJFFS2ClaimedSize(t *testing.T) {
+	const claimed = 512 << 20
+	name := "big"
+	dent := make([]byte, jffs2DirentLen-12+len(name))
+	le := binary.LittleEndian
+	le.PutUint32(dent[0:], jffs2RootIno) // pino
+	le.PutUint32(dent[4:], 1)            // version
+	le.PutUint32(dent[8:], 2)            // ino
+	dent[16] = byte(len(name))
+	copy(dent[28:], name)
+	data := []byte("abcd")
+	ino := make([]byte, jffs2InodeLen-12+len(data))
+	le.PutUint32(ino[0:], 2)                    // ino
+	le.PutUint32(ino[4:], 1)                    // version
+	le.PutUint32(ino[8:], uint32(sIFREG|0o644)) // mode
+	le.PutUint32(ino[16:], claimed)             // isize
+	le.PutUint32(ino[36:], uint32(len(data)))   // csize
+	le.PutUint32(ino[40:], uint32(len(data)))   // dsize
+	copy(ino[56:], data)
+	img := append(jffs2Node(jffs2Dirent, dent, [3]int{32, 0, 32}, [3]int{36, 40, 40 + len(name)}),
+		jffs2Node(jffs2Inode, ino, [3]int{60, 68, 68 + len(data)}, [3]int{64, 0, 60})...)
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	res := unpackBytes(t, img, Limits{})
+	runtime.ReadMemStats(&after)
+	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 64<<20 {
+		t.Errorf("unpacking a %d byte image allocated %d MiB", len(img), alloc>>20)
+	}
+	if len(res.Unassessed) == 0 || !strings.Contains(res.Unassessed[0].Reason, "max-ratio") {
+		t.Errorf("unassessed %v, want the max-ratio limit", res.Unassessed)
 	}
 }

@@ -193,11 +193,7 @@ func (g *briefGroup) brief(outside map[string]briefMember) *Brief {
 // readKeys records the group key of each of ids in keyOf (an ID in no
 // group is its own key).
 func (db *DB) readKeys(ctx context.Context, ids []string, keyOf map[string]string) error {
-	arg, err := json.Marshal(ids)
-	if err != nil {
-		return fmt.Errorf("group keys of %d IDs: %w", len(ids), err)
-	}
-	rows, err := db.groupKeys.QueryContext(ctx, string(arg))
+	rows, err := queryIDs(ctx, db.groupKeys, ids)
 	if err != nil {
 		return fmt.Errorf("group keys of %d IDs: %w", len(ids), err)
 	}
@@ -218,11 +214,7 @@ func (db *DB) readKeys(ctx context.Context, ids []string, keyOf map[string]strin
 // readGroups reads the alias groups whose keys are keys into groups (by
 // key).
 func (db *DB) readGroups(ctx context.Context, keys []string, groups map[string]*briefGroup) error {
-	arg, err := json.Marshal(keys)
-	if err != nil {
-		return fmt.Errorf("%d groups: %w", len(keys), err)
-	}
-	rows, err := db.briefs.QueryContext(ctx, string(arg))
+	rows, err := queryIDs(ctx, db.briefs, keys)
 	if err != nil {
 		return fmt.Errorf("%d groups: %w", len(keys), err)
 	}
@@ -264,11 +256,7 @@ func (db *DB) readGroups(ctx context.Context, keys []string, groups map[string]*
 // readMembers reads the brief columns, KEV entries and EPSS scores of ids
 // into into.
 func (db *DB) readMembers(ctx context.Context, ids []string, into map[string]briefMember) error {
-	arg, err := json.Marshal(ids)
-	if err != nil {
-		return fmt.Errorf("briefs of %d IDs: %w", len(ids), err)
-	}
-	rows, err := db.briefRows.QueryContext(ctx, string(arg))
+	rows, err := queryIDs(ctx, db.briefRows, ids)
 	if err != nil {
 		return fmt.Errorf("briefs of %d IDs: %w", len(ids), err)
 	}
@@ -315,4 +303,13 @@ func scanMember(rows *sql.Rows, lead ...any) (*briefMember, error) {
 		m.epss = &EPSSScore{CVE: m.id, Score: epss.Float64, Percentile: percentile.Float64}
 	}
 	return &m, nil
+}
+
+// queryIDs runs s with ids as its argument, a JSON array.
+func queryIDs(ctx context.Context, s *stmt, ids []string) (*sql.Rows, error) {
+	arg, err := json.Marshal(ids)
+	if err != nil {
+		return nil, err
+	}
+	return s.QueryContext(ctx, string(arg))
 }

@@ -7,7 +7,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
+	"slices"
 	"strings"
 
 	cdx "github.com/CycloneDX/cyclonedx-go"
@@ -186,9 +188,11 @@ func fromCSAF(data []byte) ([]Statement, error) {
 	}
 	var out []Statement
 	for _, v := range doc.Vulnerabilities {
-		seen := map[[2]string]bool{} // a product listed twice under one status gives one statement
-		for status, ids := range v.ProductStatus {
-			for _, id := range ids {
+		// A product listed twice under one status gives one statement;
+		// statuses are read in a stable order.
+		seen := map[[2]string]bool{}
+		for _, status := range slices.Sorted(maps.Keys(v.ProductStatus)) {
+			for _, id := range v.ProductStatus[status] {
 				if !known[id] || seen[[2]string{status, id}] {
 					continue
 				}

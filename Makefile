@@ -10,7 +10,7 @@ export GOTOOLCHAIN := local
 .PHONY: build test demo bench lint fuzz
 
 build:
-	$(GO) build -o $(BIN) ./cmd/assay
+	CGO_ENABLED=0 $(GO) build -o $(BIN) ./cmd/assay
 
 test:
 	$(GO) vet ./...

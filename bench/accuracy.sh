@@ -36,7 +36,7 @@ GOVULNCHECK=$(command -v "${GOVULNCHECK:-govulncheck}")
 command -v hyperfine >/dev/null || { echo "missing hyperfine" >&2; exit 1; }
 mkdir -p "$OUT/raw"
 if [ -z "${ASSAY:-}" ]; then
-	GOTOOLCHAIN=local go build -o "$OUT/assay" ./cmd/assay
+	GOTOOLCHAIN=local CGO_ENABLED=0 go build -o "$OUT/assay" ./cmd/assay
 	ASSAY=$OUT/assay
 fi
 ASSAY_HOME=$(realpath -m "${ASSAY_HOME:-$OUT/home}")

@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mirror=${1:-${ASSAY_MIRROR:-../shared/vulndata}}
-go build -o bin/assay ./cmd/assay
+CGO_ENABLED=0 go build -o bin/assay ./cmd/assay
 home=$(mktemp -d)
 trap 'rm -rf "$home"' EXIT
 for run in full unchanged; do

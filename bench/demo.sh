@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mirror=${1:-${ASSAY_MIRROR:-../shared/vulndata}}
-GOTOOLCHAIN=local go build -o bin/assay ./cmd/assay
+GOTOOLCHAIN=local CGO_ENABLED=0 go build -o bin/assay ./cmd/assay
 rm -rf build/demo build/firmware
 for run in cold fresh-home warm; do
 	[ "$run" = fresh-home ] && export DEMO_FRESH=1 || unset DEMO_FRESH

@@ -231,7 +231,7 @@ printf 'image: %s (%d bytes, %d files, %d MiB unpacked)\n' "$IMG" "$(stat -c %s 
 export GOTOOLCHAIN=local
 if [ -z "${ASSAY:-}" ]; then
 	log "building assay"
-	nice go build -o "$OUT/assay" ./cmd/assay
+	CGO_ENABLED=0 nice go build -o "$OUT/assay" ./cmd/assay
 	ASSAY=$OUT/assay
 fi
 export ASSAY_HOME=${ASSAY_HOME:-$OUT/home}

@@ -17,7 +17,7 @@ rm -rf "$W"; mkdir -p "$W/img" "$W/root/etc/init.d" "$W/root/bin" "$W/root/lib" 
 for t in go binwalk mksquashfs mkimage cpio mkfs.ubifs ubinize mkfs.jffs2 mkfs.ext4 mkfs.cramfs; do
 	command -v "$t" >/dev/null || { echo "missing $t" >&2; exit 1; }
 done
-GOTOOLCHAIN=local go build -o "$W/assay" ./cmd/assay
+GOTOOLCHAIN=local CGO_ENABLED=0 go build -o "$W/assay" ./cmd/assay
 
 # A small root filesystem with some nesting.
 R=$W/root

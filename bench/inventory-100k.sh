@@ -19,7 +19,7 @@ spdx) gen=genspdx ;;
 esac
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-go build -o "$work/assay" ./cmd/assay
+CGO_ENABLED=0 go build -o "$work/assay" ./cmd/assay
 go run "./bench/$gen" -n "$n" > "$work/big.json"
 echo "SBOM: $kind, $n components, $(stat -c %s "$work/big.json") bytes"
 for format in table json; do

@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mirror=${1:-${ASSAY_MIRROR:-../shared/vulndata}}
-go build -o bin/assay ./cmd/assay
+CGO_ENABLED=0 go build -o bin/assay ./cmd/assay
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 ./bin/assay --home "$work/home" -q db update --mirror "$mirror" --only osv --ecosystems Go,PyPI,crates.io >/dev/null

@@ -36,7 +36,7 @@ OSV_SCANNER=$(command -v "${OSV_SCANNER:-osv-scanner}")
 GOVULNCHECK=$(command -v "${GOVULNCHECK:-govulncheck}")
 mkdir -p "$OUT"
 if [ -z "${ASSAY:-}" ]; then
-	GOTOOLCHAIN=local go build -o "$OUT/assay" ./cmd/assay
+	GOTOOLCHAIN=local CGO_ENABLED=0 go build -o "$OUT/assay" ./cmd/assay
 	ASSAY=$OUT/assay
 fi
 ASSAY_HOME=$(realpath -m "${ASSAY_HOME:-$OUT/home}")

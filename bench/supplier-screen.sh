@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 mirror=${1:-${ASSAY_SUPPLIER_MIRROR:-../shared/supplierdata}}
 n=${ASSAY_SCREEN_BATCH_N:-5000}
-go build -o bin/assay ./cmd/assay
+CGO_ENABLED=0 go build -o bin/assay ./cmd/assay
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 ./bin/assay --home "$work/home" -q supplier lists update --mirror "$mirror" >/dev/null

@@ -50,6 +50,92 @@ func (db *DB) Brief(ctx context.Context, id string) (*Brief, error) {
 // map. IDs of one alias group share one *Brief, which callers must not
 // modify.
 //
+// A snapshot stores every group's brief, computed when it is built (the
+// briefs table, in encodeBrief's form), and Briefs reads them with one
+// query per briefChunk IDs: two index searches per ID. Snapshots built before the table
+// existed are read through briefJoin, which the builder uses to fill the
+// table.
+func (db *DB) Briefs(ctx context.Context, ids []string) (map[string]*Brief, error) {
+	if !db.hasBriefs {
+		return db.join.briefs(ctx, ids)
+	}
+	out := map[string]*Brief{}
+	byKey := map[string]*Brief{}
+	for chunk := range slices.Chunk(ids, briefChunk) {
+		if err := db.readStored(ctx, chunk, out, byKey); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// readStored reads the stored briefs of ids into out (by ID), decoding
+// each group's once (byKey).
+func (db *DB) readStored(ctx context.Context, ids []string, out, byKey map[string]*Brief) error {
+	rows, err := queryIDs(ctx, db.stored.QueryContext, ids)
+	if err != nil {
+		return fmt.Errorf("briefs of %d IDs: %w", len(ids), err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, key string
+		var data []byte
+		if err := rows.Scan(&id, &key, &data); err != nil {
+			return fmt.Errorf("briefs of %d IDs: %w", len(ids), err)
+		}
+		if data == nil {
+			continue // no stored advisory in the group
+		}
+		b := byKey[key]
+		if b == nil {
+			if b, err = decodeBrief(data); err != nil {
+				return fmt.Errorf("brief of %s: %w", key, err)
+			}
+			byKey[key] = b
+		}
+		out[id] = b
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("briefs of %d IDs: %w", len(ids), err)
+	}
+	return nil
+}
+
+// queryFunc runs a query with args.
+type queryFunc func(ctx context.Context, args ...any) (*sql.Rows, error)
+
+// briefJoin computes briefs from the groups, advisories, kev and epss
+// tables, with three queries (see briefQueries), each taking a JSON
+// array of IDs.
+type briefJoin struct {
+	keys    queryFunc // the group key of each ID
+	groups  queryFunc // the members of each group, by key, with their brief columns, KEV and EPSS
+	members queryFunc // the brief columns, KEV and EPSS of each ID
+}
+
+// briefQueries returns briefJoin's queries; index, when not empty, names
+// the covering index of the advisories' brief columns to read.
+func briefQueries(index string) (keys, groups, members string) {
+	advisories := "advisories a"
+	if index != "" {
+		advisories += " INDEXED BY " + index
+	}
+	// cols completes a query over m(id): the brief columns, KEV entry and
+	// EPSS score of each ID (see scanMember).
+	cols := ` a.summary, a.upstream, a.scores, k.data, e.score, e.percentile FROM m
+			LEFT JOIN ` + advisories + ` ON a.id = m.id
+			LEFT JOIN kev k ON k.cve = m.id LEFT JOIN epss e ON e.cve = m.id`
+	keys = `SELECT j.value, coalesce(g.key, j.value) FROM json_each(?) j LEFT JOIN groups g ON g.member = j.value`
+	groups = `WITH m(req, key, id) AS (
+				SELECT j.value, coalesce(g.key, j.value), coalesce(g.member, j.value) FROM json_each(?) j
+				LEFT JOIN groups r ON r.member = j.value LEFT JOIN groups g ON g.key = r.key)
+			SELECT m.req, m.key, m.id,` + cols
+	members = `WITH m(id) AS (SELECT value FROM json_each(?)) SELECT m.id,` + cols
+	return keys, groups, members
+}
+
+// briefs is Briefs computed from the tables.
+//
 // One query per briefChunk IDs reads their group keys; one per briefChunk
 // groups reads every member's brief columns (from the advisories_brief
 // index when the snapshot has it), KEV entry and EPSS score; one more per
@@ -59,7 +145,7 @@ func (db *DB) Brief(ctx context.Context, id string) (*Brief, error) {
 // hostile advisory naming 30,000 aliases, in one group with 1,000
 // advisories of one package, made a scan read 31 million rows, in a
 // minute).
-func (db *DB) Briefs(ctx context.Context, ids []string) (map[string]*Brief, error) {
+func (j briefJoin) briefs(ctx context.Context, ids []string) (map[string]*Brief, error) {
 	keyOf := map[string]string{}       // requested ID → group key
 	groups := map[string]*briefGroup{} // by key
 	var todo []string
@@ -70,7 +156,7 @@ func (db *DB) Briefs(ctx context.Context, ids []string) (map[string]*Brief, erro
 		}
 	}
 	for chunk := range slices.Chunk(todo, briefChunk) {
-		if err := db.readKeys(ctx, chunk, keyOf); err != nil {
+		if err := j.readKeys(ctx, chunk, keyOf); err != nil {
 			return nil, err
 		}
 	}
@@ -83,7 +169,7 @@ func (db *DB) Briefs(ctx context.Context, ids []string) (map[string]*Brief, erro
 		}
 	}
 	for chunk := range slices.Chunk(keys, briefChunk) {
-		if err := db.readGroups(ctx, chunk, groups); err != nil {
+		if err := j.readGroups(ctx, chunk, groups); err != nil {
 			return nil, err
 		}
 	}
@@ -104,7 +190,7 @@ func (db *DB) Briefs(ctx context.Context, ids []string) (map[string]*Brief, erro
 		}
 	}
 	for chunk := range slices.Chunk(cves, briefChunk) {
-		if err := db.readMembers(ctx, chunk, outside); err != nil {
+		if err := j.readMembers(ctx, chunk, outside); err != nil {
 			return nil, err
 		}
 	}
@@ -192,8 +278,8 @@ func (g *briefGroup) brief(outside map[string]briefMember) *Brief {
 
 // readKeys records the group key of each of ids in keyOf (an ID in no
 // group is its own key).
-func (db *DB) readKeys(ctx context.Context, ids []string, keyOf map[string]string) error {
-	rows, err := queryIDs(ctx, db.groupKeys, ids)
+func (j briefJoin) readKeys(ctx context.Context, ids []string, keyOf map[string]string) error {
+	rows, err := queryIDs(ctx, j.keys, ids)
 	if err != nil {
 		return fmt.Errorf("group keys of %d IDs: %w", len(ids), err)
 	}
@@ -213,8 +299,8 @@ func (db *DB) readKeys(ctx context.Context, ids []string, keyOf map[string]strin
 
 // readGroups reads the alias groups whose keys are keys into groups (by
 // key).
-func (db *DB) readGroups(ctx context.Context, keys []string, groups map[string]*briefGroup) error {
-	rows, err := queryIDs(ctx, db.briefs, keys)
+func (j briefJoin) readGroups(ctx context.Context, keys []string, groups map[string]*briefGroup) error {
+	rows, err := queryIDs(ctx, j.groups, keys)
 	if err != nil {
 		return fmt.Errorf("%d groups: %w", len(keys), err)
 	}
@@ -255,8 +341,8 @@ func (db *DB) readGroups(ctx context.Context, keys []string, groups map[string]*
 
 // readMembers reads the brief columns, KEV entries and EPSS scores of ids
 // into into.
-func (db *DB) readMembers(ctx context.Context, ids []string, into map[string]briefMember) error {
-	rows, err := queryIDs(ctx, db.briefRows, ids)
+func (j briefJoin) readMembers(ctx context.Context, ids []string, into map[string]briefMember) error {
+	rows, err := queryIDs(ctx, j.members, ids)
 	if err != nil {
 		return fmt.Errorf("briefs of %d IDs: %w", len(ids), err)
 	}
@@ -305,11 +391,11 @@ func scanMember(rows *sql.Rows, lead ...any) (*briefMember, error) {
 	return &m, nil
 }
 
-// queryIDs runs s with ids as its argument, a JSON array.
-func queryIDs(ctx context.Context, s *stmt, ids []string) (*sql.Rows, error) {
+// queryIDs runs q with ids as its argument, a JSON array.
+func queryIDs(ctx context.Context, q queryFunc, ids []string) (*sql.Rows, error) {
 	arg, err := json.Marshal(ids)
 	if err != nil {
 		return nil, err
 	}
-	return s.QueryContext(ctx, string(arg))
+	return q(ctx, string(arg))
 }

@@ -190,6 +190,30 @@ func TestBriefs(t *testing.T) {
 	if len(ids) <= briefChunk {
 		t.Fatalf("only %d IDs: the test should span chunks of %d", len(ids), briefChunk)
 	}
+	if !db.hasBriefs {
+		t.Fatal("a new snapshot has no briefs table")
+	}
+	// The stored briefs, then the join that computes them (how a snapshot
+	// without the table is read).
+	for _, stored := range []bool{true, false} {
+		db.hasBriefs = stored
+		checkBriefs(ctx, t, db, ids)
+	}
+	db.hasBriefs = true
+	for _, id := range unknown {
+		if b, err := db.Brief(ctx, id); !errors.Is(err, ErrNotFound) {
+			t.Errorf("Brief(%s) = %+v, %v; want ErrNotFound", id, b, err)
+		}
+	}
+	if none, err := db.Briefs(ctx, nil); err != nil || len(none) != 0 {
+		t.Errorf("Briefs(nil) = %v, %v; want empty", none, err)
+	}
+}
+
+// checkBriefs checks that Briefs(ids) returns for each ID exactly what
+// Brief and the member-by-member reference return.
+func checkBriefs(ctx context.Context, t *testing.T, db *DB, ids []string) {
+	t.Helper()
 	got, err := db.Briefs(ctx, ids)
 	if err != nil {
 		t.Fatal(err)
@@ -210,13 +234,54 @@ func TestBriefs(t *testing.T) {
 			t.Errorf("Brief(%s) = %+v, %v\nwant %+v, %v", id, one, oerr, want, werr)
 		}
 	}
-	for _, id := range unknown {
-		if _, found := got[id]; found {
-			t.Errorf("Briefs has unknown ID %s", id)
-		}
+}
+
+// TestBriefsStored checks the stored brief of every advisory of the
+// imported mirror, and of every bare alias, against the join that
+// computed it, and that IDs of one group share one brief.
+func TestBriefsStored(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(ctx, importedHome(t))
+	if err != nil {
+		t.Fatal(err)
 	}
-	if none, err := db.Briefs(ctx, nil); err != nil || len(none) != 0 {
-		t.Errorf("Briefs(nil) = %v, %v; want empty", none, err)
+	defer db.Close()
+	rows, err := db.sql.QueryContext(ctx, `SELECT id FROM advisories UNION SELECT member FROM groups`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, id)
+	}
+	if err := rows.Close(); err != nil {
+		t.Fatal(err)
+	}
+	stored, err := db.Briefs(ctx, ids)
+	if err != nil {
+		t.Fatal(err)
+	}
+	joined, err := db.join.briefs(ctx, ids)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(stored) != len(joined) || len(stored) < 1000 {
+		t.Fatalf("%d stored briefs, %d joined, want the same, at least 1,000", len(stored), len(joined))
+	}
+	byKey := map[string]*Brief{}
+	for id, want := range joined {
+		got := stored[id]
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("stored brief of %s = %+v\njoined %+v", id, got, want)
+		}
+		if first, ok := byKey[got.Key]; ok && first != got {
+			t.Fatalf("IDs of group %s have different *Brief values", got.Key)
+		}
+		byKey[got.Key] = got
 	}
 }
 

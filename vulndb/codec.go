@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"math"
 
 	"github.com/assayhq/assay/advisory"
 )
@@ -64,7 +65,7 @@ func appendStrings(b []byte, ss ...string) []byte {
 	return b
 }
 
-var errCorrupt = errors.New("corrupt affected-entries encoding")
+var errCorrupt = errors.New("corrupt binary encoding")
 
 // decoder reads the encoding; any inconsistency (a count or length past
 // the end of the data) is errCorrupt.
@@ -102,6 +103,21 @@ func (d *decoder) raw() []byte {
 		return []byte(s)
 	}
 	return nil
+}
+
+// float reads a float64 stored by appendFloat.
+func (d *decoder) float() float64 {
+	if d.err != nil || len(d.b) < 8 {
+		d.err = errCorrupt
+		return 0
+	}
+	f := math.Float64frombits(binary.LittleEndian.Uint64(d.b))
+	d.b = d.b[8:]
+	return f
+}
+
+func appendFloat(b []byte, f float64) []byte {
+	return binary.LittleEndian.AppendUint64(b, math.Float64bits(f))
 }
 
 func (d *decoder) byte() byte {

@@ -43,12 +43,12 @@ type DB struct {
 	unmapped atomic.Bool  // mapped has been closed
 
 	hasTotals bool // the snapshot has the totals table (Status counts)
+	hasBriefs bool // the snapshot has the briefs table (stored briefs)
 
 	affecting *stmt
 	get       *stmt
-	briefs    *stmt // the alias groups of a JSON array of IDs: each member's brief row, KEV and EPSS
-	groupKeys *stmt // the group key of each of a JSON array of IDs
-	briefRows *stmt // the brief rows, KEV and EPSS of a JSON array of IDs
+	stored    *stmt     // each of a JSON array of IDs, its group key and the group's stored brief
+	join      briefJoin // briefs computed from the tables (snapshots without stored briefs)
 	group     *stmt
 	members   *stmt
 	kev       *stmt
@@ -162,30 +162,28 @@ func (db *DB) init(ctx context.Context) error {
 	var indexed bool
 	if err := db.queryRow(ctx, `SELECT
 		EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'index' AND name = 'advisories_brief'),
-		EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'totals')`).Scan(&indexed, &db.hasTotals); err != nil {
+		EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'totals'),
+		EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'briefs')`).Scan(&indexed, &db.hasTotals, &db.hasBriefs); err != nil {
 		return fmt.Errorf("read schema: %w", err)
 	}
-	briefIndex := ""
+	index := ""
 	if indexed {
-		briefIndex = " INDEXED BY advisories_brief"
+		index = "advisories_brief"
 	}
-	// briefCols completes a brief query over m(id): the brief columns,
-	// KEV entry and EPSS score of each ID (see scanMember).
-	briefCols := ` a.summary, a.upstream, a.scores, k.data, e.score, e.percentile FROM m
-			LEFT JOIN advisories a` + briefIndex + ` ON a.id = m.id
-			LEFT JOIN kev k ON k.cve = m.id LEFT JOIN epss e ON e.cve = m.id`
+	keys, groups, members := briefQueries(index)
+	db.join = briefJoin{
+		keys:    db.prepare(keys).QueryContext,
+		groups:  db.prepare(groups).QueryContext,
+		members: db.prepare(members).QueryContext,
+	}
 	stmts := []struct {
 		dst   **stmt
 		query string
 	}{
 		{&db.affecting, `SELECT id, data, withdrawn FROM affected WHERE ecosystem = ? AND name = ?`},
 		{&db.get, `SELECT data FROM advisories WHERE id = ?`},
-		{&db.briefs, `WITH m(req, key, id) AS (
-				SELECT j.value, coalesce(g.key, j.value), coalesce(g.member, j.value) FROM json_each(?) j
-				LEFT JOIN groups r ON r.member = j.value LEFT JOIN groups g ON g.key = r.key)
-			SELECT m.req, m.key, m.id,` + briefCols},
-		{&db.groupKeys, `SELECT j.value, coalesce(g.key, j.value) FROM json_each(?) j LEFT JOIN groups g ON g.member = j.value`},
-		{&db.briefRows, `WITH m(id) AS (SELECT value FROM json_each(?)) SELECT m.id,` + briefCols},
+		{&db.stored, `SELECT j.value, coalesce(g.key, j.value), b.data FROM json_each(?) j
+			LEFT JOIN groups g ON g.member = j.value LEFT JOIN briefs b ON b.key = coalesce(g.key, j.value)`},
 		{&db.group, `SELECT key FROM groups WHERE member = ?`},
 		{&db.members, `SELECT member FROM groups WHERE key = ?`},
 		{&db.kev, `SELECT data FROM kev WHERE cve = ?`},
@@ -193,10 +191,13 @@ func (db *DB) init(ctx context.Context) error {
 		{&db.cpes, `SELECT id FROM cpes WHERE vendor = ? AND product = ?`},
 	}
 	for _, s := range stmts {
-		*s.dst = &stmt{db: db, query: s.query}
+		*s.dst = db.prepare(s.query)
 	}
 	return nil
 }
+
+// prepare returns query as a statement prepared on its first use.
+func (db *DB) prepare(query string) *stmt { return &stmt{db: db, query: query} }
 
 // stmt is a statement prepared on its first use in each of the DB's
 // connection pools: a scan runs three or four of the DB's statements, and

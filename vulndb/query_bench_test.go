@@ -81,7 +81,8 @@ func BenchmarkOpen(b *testing.B) {
 
 // BenchmarkBriefs measures reading the briefs of every advisory naming
 // the Go standard library (as matching a Go binary does): with one
-// Briefs call, and with one Brief call per advisory.
+// Briefs call, from the stored briefs and through the join (snapshots
+// without them), and with one Brief call per advisory.
 func BenchmarkBriefs(b *testing.B) {
 	db, err := Open(context.Background(), benchHome(b))
 	if err != nil {
@@ -100,6 +101,14 @@ func BenchmarkBriefs(b *testing.B) {
 	b.Run("Briefs", func(b *testing.B) {
 		for b.Loop() {
 			if _, err := db.Briefs(ctx, ids); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(len(ids)), "IDs")
+	})
+	b.Run("Joined", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := db.join.briefs(ctx, ids); err != nil {
 				b.Fatal(err)
 			}
 		}

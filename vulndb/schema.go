@@ -39,7 +39,16 @@ CREATE INDEX groups_key ON groups(key);
 CREATE TABLE kev (cve TEXT PRIMARY KEY, source TEXT NOT NULL, data BLOB NOT NULL) WITHOUT ROWID;
 CREATE TABLE epss (cve TEXT PRIMARY KEY, source TEXT NOT NULL, score REAL NOT NULL, percentile REAL NOT NULL) WITHOUT ROWID;
 CREATE TABLE ecosystems (ecosystem TEXT PRIMARY KEY, records INTEGER NOT NULL) WITHOUT ROWID;
-` + totalsSQL
+` + totalsSQL + briefsSQL
+
+// briefsSQL creates the table of stored briefs: each alias group's (and
+// each advisory's outside any group), by group key (encodeBrief), computed
+// when the snapshot is built so that matching reads one row per group
+// instead of joining five tables per member. Snapshots built before it
+// existed lack it and are read through the join; the builder creates it
+// in a copied older snapshot.
+const briefsSQL = `CREATE TABLE IF NOT EXISTS briefs (key TEXT PRIMARY KEY, data BLOB NOT NULL) WITHOUT ROWID;
+`
 
 // totalsSQL creates the table of Status counts computed when a snapshot is
 // built, so that reading them (every scan does) walks no table. Snapshots

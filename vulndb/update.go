@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -394,6 +395,9 @@ func (b *builder) finish(ctx context.Context, now time.Time) error {
 	if err := rebuildGroups(ctx, tx); err != nil {
 		return err
 	}
+	if err := writeBriefs(ctx, tx); err != nil {
+		return err
+	}
 	if err := writeTotals(ctx, tx); err != nil {
 		return err
 	}
@@ -428,6 +432,60 @@ func writeTotals(ctx context.Context, tx *sql.Tx) error {
 	for _, q := range totalQueries {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO totals (name, n) SELECT ?, (`+q.query+`)`, q.name); err != nil {
 			return fmt.Errorf("totals %s: %w", q.name, err)
+		}
+	}
+	return nil
+}
+
+// writeBriefs stores the brief of every alias group and of every
+// advisory outside any group in the briefs table (created here when the
+// snapshot was copied from one built before the table existed), computed
+// by briefJoin over the finished tables.
+func writeBriefs(ctx context.Context, tx *sql.Tx) error {
+	if _, err := tx.ExecContext(ctx, briefsSQL+`DELETE FROM briefs;`); err != nil {
+		return fmt.Errorf("briefs: %w", err)
+	}
+	var keys []string
+	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT coalesce(g.key, a.id) FROM advisories a LEFT JOIN groups g ON g.member = a.id`)
+	if err != nil {
+		return fmt.Errorf("briefs: %w", err)
+	}
+	for rows.Next() {
+		var k string
+		if err := rows.Scan(&k); err != nil {
+			rows.Close()
+			return fmt.Errorf("briefs: %w", err)
+		}
+		keys = append(keys, k)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("briefs: %w", err)
+	}
+	ins, err := tx.PrepareContext(ctx, `INSERT INTO briefs (key, data) VALUES (?, ?)`)
+	if err != nil {
+		return fmt.Errorf("briefs: %w", err)
+	}
+	defer ins.Close()
+	query := func(q string) queryFunc {
+		return func(ctx context.Context, args ...any) (*sql.Rows, error) { return tx.QueryContext(ctx, q, args...) }
+	}
+	kq, gq, mq := briefQueries("")
+	join := briefJoin{keys: query(kq), groups: query(gq), members: query(mq)}
+	// A chunk of keys at a time bounds the briefs held in memory.
+	for chunk := range slices.Chunk(keys, 4*briefChunk) {
+		bs, err := join.briefs(ctx, chunk)
+		if err != nil {
+			return fmt.Errorf("briefs: %w", err)
+		}
+		for _, k := range chunk {
+			b := bs[k]
+			if b == nil {
+				continue
+			}
+			if _, err := ins.ExecContext(ctx, k, encodeBrief(b)); err != nil {
+				return fmt.Errorf("store brief of %s: %w", k, err)
+			}
 		}
 	}
 	return nil

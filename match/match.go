@@ -157,20 +157,23 @@ func (m *Matcher) MatchEach(ctx context.Context, pkgs []Package, fn func(i int, 
 		}
 		return strings.Compare(pa.Name, pb.Name)
 	})
-	// Batches of about batchSize packages, never splitting a name.
-	const batchSize = 64
+	workers := m.Workers
+	if workers <= 0 {
+		workers = min(runtime.GOMAXPROCS(0), 4)
+	}
+	// Batches of up to 64 packages, never splitting a name, and small
+	// enough to keep every worker busy: a Go binary's few dozen modules in
+	// one batch left the second worker idle while the first matched them
+	// all (a scan of yq: 12.0 → 11.2 ms).
+	size := min(64, max(1, len(order)/(4*workers)))
 	var batches [][]int32
 	for lo := 0; lo < len(order); {
-		hi := min(lo+batchSize, len(order))
+		hi := min(lo+size, len(order))
 		for hi < len(order) && samePackage(&pkgs[order[hi-1]], &pkgs[order[hi]]) {
 			hi++
 		}
 		batches = append(batches, order[lo:hi])
 		lo = hi
-	}
-	workers := m.Workers
-	if workers <= 0 {
-		workers = min(runtime.GOMAXPROCS(0), 4)
 	}
 	workers = max(1, min(workers, len(batches)))
 	ctx, cancel := context.WithCancel(ctx)

@@ -450,3 +450,59 @@ func BenchmarkListedVersions(b *testing.B) {
 		e.affects(&query{ecosystem: "npm", raw: "3.0.0"})
 	}
 }
+
+// orderDB records the package names of Affecting calls, in order.
+type orderDB struct {
+	DB
+	mu    sync.Mutex
+	names []string
+}
+
+func (o *orderDB) Affecting(ctx context.Context, eco, name string) ([]vulndb.PackageAdvisory, error) {
+	o.mu.Lock()
+	o.names = append(o.names, name)
+	o.mu.Unlock()
+	return o.DB.Affecting(ctx, eco, name)
+}
+
+// TestMatchEachStartsWithHeavy checks that MatchEach matches the packages
+// Heavy names first, heaviest first, and that the order changes no
+// result.
+func TestMatchEachStartsWithHeavy(t *testing.T) {
+	ctx := context.Background()
+	base := newTestMatcher(t)
+	ecos := slices.Collect(maps.Keys(base.ecosystems))
+	pkgs := []Package{
+		{Name: "golang.org/x/net", Version: "v0.0.0-20220524220425-1d687d428aca", Ecosystem: "Go"},
+		{Name: "stdlib", Version: "1.20.4", Ecosystem: "Go", GOOS: "linux", GOARCH: "amd64"},
+		{Name: "golang.org/x/text", Version: "v0.3.7", Ecosystem: "Go"},
+		{Name: "stdlib", Version: "1.17.0", Ecosystem: "Go", GOOS: "linux", GOARCH: "amd64"},
+		{Name: "github.com/gin-gonic/gin", Version: "v1.7.0", Ecosystem: "Go"},
+	}
+	tests := []struct {
+		heavy map[[2]string]int
+		first []string // the first Affecting calls
+	}{
+		{nil, []string{"github.com/gin-gonic/gin", "golang.org/x/net"}},
+		{map[[2]string]int{{"Go", "stdlib"}: 167}, []string{"stdlib", "github.com/gin-gonic/gin"}},
+		{map[[2]string]int{{"Go", "stdlib"}: 167, {"Go", "golang.org/x/text"}: 200}, []string{"golang.org/x/text", "stdlib", "github.com/gin-gonic/gin"}},
+	}
+	var want []Result
+	for _, tt := range tests {
+		db := &orderDB{DB: base.db}
+		m := New(db, ecos, base.hasCPE)
+		m.Workers, m.Heavy = 1, tt.heavy
+		got, err := m.MatchAll(ctx, pkgs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(db.names) < len(tt.first) || !slices.Equal(db.names[:len(tt.first)], tt.first) {
+			t.Errorf("heavy %v: Affecting calls %q, want them to start with %q", tt.heavy, db.names, tt.first)
+		}
+		if want == nil {
+			want = got
+		} else if !reflect.DeepEqual(got, want) {
+			t.Errorf("heavy %v: results differ from those without", tt.heavy)
+		}
+	}
+}

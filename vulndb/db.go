@@ -44,6 +44,7 @@ type DB struct {
 
 	hasTotals bool // the snapshot has the totals table (Status counts)
 	hasBriefs bool // the snapshot has the briefs table (stored briefs)
+	hasHeavy  bool // the snapshot has the heavy_packages table
 
 	affecting *stmt
 	get       *stmt
@@ -163,7 +164,8 @@ func (db *DB) init(ctx context.Context) error {
 	if err := db.queryRow(ctx, `SELECT
 		EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'index' AND name = 'advisories_brief'),
 		EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'totals'),
-		EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'briefs')`).Scan(&indexed, &db.hasTotals, &db.hasBriefs); err != nil {
+		EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'briefs'),
+		EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'heavy_packages')`).Scan(&indexed, &db.hasTotals, &db.hasBriefs, &db.hasHeavy); err != nil {
 		return fmt.Errorf("read schema: %w", err)
 	}
 	index := ""
@@ -290,6 +292,35 @@ func (db *DB) Affecting(ctx context.Context, ecosystem, name string) ([]PackageA
 		out = append(out, pa)
 	}
 	return out, rows.Err()
+}
+
+// HeavyPackages returns the number of advisories naming each of the
+// packages that the most advisories name (at least heavyAdvisories), by
+// ecosystem and name; it is empty for a snapshot built before the list
+// existed. Matching a heavy package takes longest, so matching starts
+// with them.
+func (db *DB) HeavyPackages(ctx context.Context) (map[[2]string]int, error) {
+	out := map[[2]string]int{}
+	if !db.hasHeavy {
+		return out, nil
+	}
+	rows, err := db.query(ctx, `SELECT ecosystem, name, advisories FROM heavy_packages`)
+	if err != nil {
+		return nil, fmt.Errorf("heavy packages: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k [2]string
+		var n int
+		if err := rows.Scan(&k[0], &k[1], &n); err != nil {
+			return nil, fmt.Errorf("heavy packages: %w", err)
+		}
+		out[k] = n
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("heavy packages: %w", err)
+	}
+	return out, nil
 }
 
 // Advisory returns the full record with the given ID.

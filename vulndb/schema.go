@@ -39,7 +39,7 @@ CREATE INDEX groups_key ON groups(key);
 CREATE TABLE kev (cve TEXT PRIMARY KEY, source TEXT NOT NULL, data BLOB NOT NULL) WITHOUT ROWID;
 CREATE TABLE epss (cve TEXT PRIMARY KEY, source TEXT NOT NULL, score REAL NOT NULL, percentile REAL NOT NULL) WITHOUT ROWID;
 CREATE TABLE ecosystems (ecosystem TEXT PRIMARY KEY, records INTEGER NOT NULL) WITHOUT ROWID;
-` + totalsSQL + briefsSQL
+` + totalsSQL + briefsSQL + heavySQL
 
 // briefsSQL creates the table of stored briefs: each alias group's (and
 // each advisory's outside any group), by group key (encodeBrief), computed
@@ -65,3 +65,17 @@ var totalQueries = []struct{ name, query string }{
 	{"epss", `SELECT COUNT(*) FROM epss`},
 	{"cpe_records", `SELECT COUNT(DISTINCT id) FROM cpes`},
 }
+
+// heavySQL creates the table of the packages the most advisories name
+// (at least heavyAdvisories), with their counts, filled when a snapshot
+// is built: matching starts with them (DB.HeavyPackages). Snapshots built
+// before it existed lack it; the builder creates it in a copied one.
+const heavySQL = `CREATE TABLE IF NOT EXISTS heavy_packages (
+	ecosystem TEXT NOT NULL, name TEXT NOT NULL, advisories INTEGER NOT NULL, PRIMARY KEY (ecosystem, name)
+) WITHOUT ROWID;
+`
+
+// heavyAdvisories is how many advisories must name a package for it to
+// be in heavy_packages: about 200 packages of the real feeds (the Go
+// standard library, Django, TensorFlow, the Linux kernel …).
+const heavyAdvisories = 50

@@ -83,3 +83,47 @@ func TestTotals(t *testing.T) {
 		t.Errorf("totals rows = %d (%v), want %d", n, err, len(totalQueries))
 	}
 }
+
+// TestHeavyPackages checks the stored list of heavy packages against the
+// affected table, and that a snapshot without the list gives none.
+func TestHeavyPackages(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(ctx, importedHome(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if !db.hasHeavy {
+		t.Fatal("a new snapshot has no heavy_packages table")
+	}
+	got, err := db.HeavyPackages(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[[2]string]int{}
+	rows, err := db.sql.QueryContext(ctx, `SELECT ecosystem, name, COUNT(DISTINCT id) FROM affected GROUP BY ecosystem, name`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var k [2]string
+		var n int
+		if err := rows.Scan(&k[0], &k[1], &n); err != nil {
+			t.Fatal(err)
+		}
+		if n >= heavyAdvisories {
+			want[k] = n
+		}
+	}
+	rows.Close()
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("HeavyPackages = %v\nwant %v", got, want)
+	}
+	if !raceEnabled && got[[2]string{"Go", "stdlib"}] == 0 {
+		t.Errorf("the Go standard library is not heavy: %v", got)
+	}
+	db.hasHeavy = false
+	if none, err := db.HeavyPackages(ctx); err != nil || len(none) != 0 {
+		t.Errorf("without the table: %v, %v; want none", none, err)
+	}
+}

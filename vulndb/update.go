@@ -398,6 +398,9 @@ func (b *builder) finish(ctx context.Context, now time.Time) error {
 	if err := writeBriefs(ctx, tx); err != nil {
 		return err
 	}
+	if err := writeHeavy(ctx, tx); err != nil {
+		return err
+	}
 	if err := writeTotals(ctx, tx); err != nil {
 		return err
 	}
@@ -487,6 +490,20 @@ func writeBriefs(ctx context.Context, tx *sql.Tx) error {
 				return fmt.Errorf("store brief of %s: %w", k, err)
 			}
 		}
+	}
+	return nil
+}
+
+// writeHeavy lists the packages at least heavyAdvisories advisories name
+// in the heavy_packages table (created here when the snapshot was copied
+// from one built before the table existed).
+func writeHeavy(ctx context.Context, tx *sql.Tx) error {
+	if _, err := tx.ExecContext(ctx, heavySQL+`DELETE FROM heavy_packages;`); err != nil {
+		return fmt.Errorf("heavy packages: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO heavy_packages (ecosystem, name, advisories)
+		SELECT ecosystem, name, COUNT(*) FROM affected GROUP BY ecosystem, name HAVING COUNT(*) >= ?`, heavyAdvisories); err != nil {
+		return fmt.Errorf("heavy packages: %w", err)
 	}
 	return nil
 }

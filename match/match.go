@@ -73,6 +73,10 @@ type DB interface {
 	Briefs(ctx context.Context, ids []string) (map[string]*vulndb.Brief, error)
 	Advisory(ctx context.Context, id string) (*advisory.Advisory, error)
 	CPECandidates(ctx context.Context, vendor, product string) ([]string, error)
+	// HeavyPackages returns how many advisories name each of pkgs
+	// (ecosystem and name) that many advisories name; the others are
+	// absent. Matching those takes longest, so MatchEach starts with them.
+	HeavyPackages(ctx context.Context, pkgs [][2]string) (map[[2]string]int, error)
 }
 
 // Matcher matches components against an advisory database. It caches
@@ -89,11 +93,6 @@ type Matcher struct {
 	// Workers bounds how many packages MatchAll matches at once; zero
 	// means min(GOMAXPROCS, 4).
 	Workers int
-	// Heavy estimates the cost of matching the packages that take
-	// longest: the number of advisories naming each, by ecosystem and
-	// name (vulndb.DB.HeavyPackages). MatchEach starts with them, so that
-	// the other packages are matched alongside instead of after them.
-	Heavy map[[2]string]int
 
 	mu        sync.Mutex // guards the caches
 	affecting map[[2]string][]compiledAdvisory
@@ -155,11 +154,9 @@ func (m *Matcher) MatchEach(ctx context.Context, pkgs []Package, fn func(i int, 
 	for i := range order {
 		order[i] = int32(i)
 	}
-	weight := make([]int, len(pkgs)) // by package, from Heavy
-	if len(m.Heavy) > 0 {
-		for i := range pkgs {
-			weight[i] = m.Heavy[[2]string{pkgs[i].Ecosystem, pkgs[i].Name}]
-		}
+	weight, err := m.weights(ctx, pkgs)
+	if err != nil {
+		return err
 	}
 	slices.SortStableFunc(order, func(a, b int32) int {
 		pa, pb := &pkgs[a], &pkgs[b]
@@ -232,6 +229,38 @@ feed:
 		return err
 	}
 	return ctx.Err()
+}
+
+// maxWeighed is how many distinct packages MatchEach looks up in the
+// database's list of heavy packages: starting with them shortens small
+// matches (a Go binary's, where the standard library takes as long as
+// all its modules together); in large ones, they hardly matter.
+const maxWeighed = 256
+
+// weights returns the number of advisories naming each of pkgs that many
+// advisories name (see DB.HeavyPackages), by index; zero for the others
+// and for every package of inputs of more than maxWeighed names.
+func (m *Matcher) weights(ctx context.Context, pkgs []Package) ([]int, error) {
+	weight := make([]int, len(pkgs))
+	seen := map[[2]string]bool{}
+	var keys [][2]string
+	for _, p := range pkgs {
+		if k := [2]string{p.Ecosystem, p.Name}; m.ecosystems[p.Ecosystem] && p.Version != "" && !seen[k] {
+			seen[k] = true
+			keys = append(keys, k)
+			if len(keys) > maxWeighed {
+				return weight, nil
+			}
+		}
+	}
+	heavy, err := m.db.HeavyPackages(ctx, keys)
+	if err != nil || len(heavy) == 0 {
+		return weight, err
+	}
+	for i, p := range pkgs {
+		weight[i] = heavy[[2]string{p.Ecosystem, p.Name}]
+	}
+	return weight, nil
 }
 
 // lastPackage is one MatchEach worker's most recent package lookup.

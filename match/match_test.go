@@ -348,6 +348,10 @@ func (g groupDB) Advisory(context.Context, string) (*advisory.Advisory, error) {
 
 func (g groupDB) CPECandidates(context.Context, string, string) ([]string, error) { return nil, nil }
 
+func (g groupDB) HeavyPackages(context.Context, [][2]string) (map[[2]string]int, error) {
+	return nil, nil
+}
+
 // TestLargeGroupAliases matches a package that 1,000 advisories of one
 // group of 20,000 IDs affect: the finding's aliases must be built once,
 // not for every advisory looked up (20 million strings, 660 MB in a scan).
@@ -451,11 +455,23 @@ func BenchmarkListedVersions(b *testing.B) {
 	}
 }
 
-// orderDB records the package names of Affecting calls, in order.
+// orderDB records the package names of Affecting calls, in order, and
+// reports heavy the packages heavy names.
 type orderDB struct {
 	DB
+	heavy map[[2]string]int
 	mu    sync.Mutex
 	names []string
+}
+
+func (o *orderDB) HeavyPackages(_ context.Context, pkgs [][2]string) (map[[2]string]int, error) {
+	out := map[[2]string]int{}
+	for _, k := range pkgs {
+		if n, ok := o.heavy[k]; ok {
+			out[k] = n
+		}
+	}
+	return out, nil
 }
 
 func (o *orderDB) Affecting(ctx context.Context, eco, name string) ([]vulndb.PackageAdvisory, error) {
@@ -466,8 +482,8 @@ func (o *orderDB) Affecting(ctx context.Context, eco, name string) ([]vulndb.Pac
 }
 
 // TestMatchEachStartsWithHeavy checks that MatchEach matches the packages
-// Heavy names first, heaviest first, and that the order changes no
-// result.
+// the database says are heavy first, heaviest first, and that the order
+// changes no result.
 func TestMatchEachStartsWithHeavy(t *testing.T) {
 	ctx := context.Background()
 	base := newTestMatcher(t)
@@ -489,9 +505,9 @@ func TestMatchEachStartsWithHeavy(t *testing.T) {
 	}
 	var want []Result
 	for _, tt := range tests {
-		db := &orderDB{DB: base.db}
+		db := &orderDB{DB: base.db, heavy: tt.heavy}
 		m := New(db, ecos, base.hasCPE)
-		m.Workers, m.Heavy = 1, tt.heavy
+		m.Workers = 1
 		got, err := m.MatchAll(ctx, pkgs)
 		if err != nil {
 			t.Fatal(err)

@@ -139,11 +139,7 @@ func New(ctx context.Context, db *vulndb.DB, opts Options) (*Scanner, error) {
 	for _, s := range st.Sources {
 		info.Sources = append(info.Sources, DBSourceBrief{s.Name, s.FetchedAt, s.SHA256})
 	}
-	m := match.New(db, ecos, st.CPERecords > 0)
-	if m.Heavy, err = db.HeavyPackages(ctx); err != nil {
-		return nil, err
-	}
-	s := &Scanner{db: db, matcher: m, info: info, opts: opts}
+	s := &Scanner{db: db, matcher: match.New(db, ecos, st.CPERecords > 0), info: info, opts: opts}
 	if opts.Firmware.LoadEOL != nil {
 		s.loadEOL = sync.OnceValues(opts.Firmware.LoadEOL)
 	}

@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -50,6 +51,7 @@ type DB struct {
 	get       *stmt
 	stored    *stmt     // each of a JSON array of IDs, its group key and the group's stored brief
 	join      briefJoin // briefs computed from the tables (snapshots without stored briefs)
+	heavy     *stmt     // the heavy packages among a JSON array of [ecosystem, name] pairs
 	group     *stmt
 	members   *stmt
 	kev       *stmt
@@ -186,6 +188,8 @@ func (db *DB) init(ctx context.Context) error {
 		{&db.get, `SELECT data FROM advisories WHERE id = ?`},
 		{&db.stored, `SELECT j.value, coalesce(g.key, j.value), b.data FROM json_each(?) j
 			LEFT JOIN groups g ON g.member = j.value LEFT JOIN briefs b ON b.key = coalesce(g.key, j.value)`},
+		{&db.heavy, `SELECT h.ecosystem, h.name, h.advisories FROM json_each(?) j
+			JOIN heavy_packages h ON h.ecosystem = json_extract(j.value, '$[0]') AND h.name = json_extract(j.value, '$[1]')`},
 		{&db.group, `SELECT key FROM groups WHERE member = ?`},
 		{&db.members, `SELECT member FROM groups WHERE key = ?`},
 		{&db.kev, `SELECT data FROM kev WHERE cve = ?`},
@@ -294,33 +298,51 @@ func (db *DB) Affecting(ctx context.Context, ecosystem, name string) ([]PackageA
 	return out, rows.Err()
 }
 
-// HeavyPackages returns the number of advisories naming each of the
-// packages that the most advisories name (at least heavyAdvisories), by
-// ecosystem and name; it is empty for a snapshot built before the list
-// existed. Matching a heavy package takes longest, so matching starts
-// with them.
-func (db *DB) HeavyPackages(ctx context.Context) (map[[2]string]int, error) {
+// HeavyPackages returns, for each of pkgs (ecosystem and name) that at
+// least heavyAdvisories advisories name, how many do; it is empty for a
+// snapshot built before the list existed. Matching such a package takes
+// longest, so matching starts with them. One query per briefChunk
+// packages.
+func (db *DB) HeavyPackages(ctx context.Context, pkgs [][2]string) (map[[2]string]int, error) {
 	out := map[[2]string]int{}
-	if !db.hasHeavy {
+	if !db.hasHeavy || len(pkgs) == 0 {
 		return out, nil
 	}
-	rows, err := db.query(ctx, `SELECT ecosystem, name, advisories FROM heavy_packages`)
+	byStored := map[[2]string][2]string{} // normalized name → as asked
+	for chunk := range slices.Chunk(pkgs, briefChunk) {
+		arg := make([][2]string, len(chunk))
+		for i, p := range chunk {
+			arg[i] = [2]string{p[0], advisory.NormalizeName(p[0], p[1])}
+			byStored[arg[i]] = p
+		}
+		data, err := json.Marshal(arg)
+		if err != nil {
+			return nil, err
+		}
+		if err := db.readHeavy(ctx, string(data), byStored, out); err != nil {
+			return nil, fmt.Errorf("heavy packages: %w", err)
+		}
+	}
+	return out, nil
+}
+
+// readHeavy reads the heavy packages among arg (a JSON array of
+// [ecosystem, normalized name] pairs) into out, by the names asked.
+func (db *DB) readHeavy(ctx context.Context, arg string, asked map[[2]string][2]string, out map[[2]string]int) error {
+	rows, err := db.heavy.QueryContext(ctx, arg)
 	if err != nil {
-		return nil, fmt.Errorf("heavy packages: %w", err)
+		return err
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var k [2]string
 		var n int
 		if err := rows.Scan(&k[0], &k[1], &n); err != nil {
-			return nil, fmt.Errorf("heavy packages: %w", err)
+			return err
 		}
-		out[k] = n
+		out[asked[k]] = n
 	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("heavy packages: %w", err)
-	}
-	return out, nil
+	return rows.Err()
 }
 
 // Advisory returns the full record with the given ID.

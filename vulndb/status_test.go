@@ -96,11 +96,8 @@ func TestHeavyPackages(t *testing.T) {
 	if !db.hasHeavy {
 		t.Fatal("a new snapshot has no heavy_packages table")
 	}
-	got, err := db.HeavyPackages(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
 	want := map[[2]string]int{}
+	var pkgs [][2]string
 	rows, err := db.sql.QueryContext(ctx, `SELECT ecosystem, name, COUNT(DISTINCT id) FROM affected GROUP BY ecosystem, name`)
 	if err != nil {
 		t.Fatal(err)
@@ -111,11 +108,23 @@ func TestHeavyPackages(t *testing.T) {
 		if err := rows.Scan(&k[0], &k[1], &n); err != nil {
 			t.Fatal(err)
 		}
+		pkgs = append(pkgs, k)
 		if n >= heavyAdvisories {
 			want[k] = n
 		}
 	}
 	rows.Close()
+	// Every package (several chunks), one asked for by a name to
+	// normalize (heavy when the imported mirror has PyPI), and one
+	// unknown.
+	pkgs = append(pkgs, [2]string{"PyPI", "Django"}, [2]string{"Go", "example.com/none"})
+	if n := want[[2]string{"PyPI", "django"}]; n > 0 {
+		want[[2]string{"PyPI", "Django"}] = n
+	}
+	got, err := db.HeavyPackages(ctx, pkgs)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("HeavyPackages = %v\nwant %v", got, want)
 	}
@@ -123,7 +132,7 @@ func TestHeavyPackages(t *testing.T) {
 		t.Errorf("the Go standard library is not heavy: %v", got)
 	}
 	db.hasHeavy = false
-	if none, err := db.HeavyPackages(ctx); err != nil || len(none) != 0 {
+	if none, err := db.HeavyPackages(ctx, pkgs); err != nil || len(none) != 0 {
 		t.Errorf("without the table: %v, %v; want none", none, err)
 	}
 }

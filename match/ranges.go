@@ -2,7 +2,6 @@ package match
 
 import (
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 
@@ -29,10 +28,11 @@ type entry struct {
 	af     advisory.Affected
 	ranges [][]event
 	fixed  []string // the fixed versions, in record order (shared: never appended to)
-	// platforms returns the Go ecosystem_specific.imports limits (nil
-	// when none), decoded on first use: only entries that affect a
+	// plats holds the Go ecosystem_specific.imports limits (nil when
+	// none), decoded on first use (platOnce): only entries that affect a
 	// binary's version need them.
-	platforms func() []platform
+	platOnce sync.Once
+	plats    []platform
 	// versions returns af.Versions as a set, made on first use; nil when
 	// the list is short enough to search (a list of thousands searched
 	// for each of thousands of versions of the package was quadratic).
@@ -72,11 +72,10 @@ type event struct {
 
 func compile(af advisory.Affected, ecosystem string, bounds versionCache) *entry {
 	e := &entry{af: af, fixed: fixedVersions(af)}
-	e.platforms = sync.OnceValue(func() []platform { return platformsOf(e.af) })
 	if len(af.Versions) > 16 {
 		e.versions = sync.OnceValue(func() map[string]bool {
-			set := make(map[string]bool, len(af.Versions))
-			for _, v := range af.Versions {
+			set := make(map[string]bool, len(e.af.Versions))
+			for _, v := range e.af.Versions {
 				set[v] = true
 			}
 			return set
@@ -98,10 +97,28 @@ func compile(af advisory.Affected, ecosystem string, bounds versionCache) *entry
 			}
 			evs = append(evs, ev)
 		}
-		sort.SliceStable(evs, func(i, j int) bool { return eventLess(evs[i], evs[j]) })
+		slices.SortStableFunc(evs, compareEvents)
 		e.ranges = append(e.ranges, evs)
 	}
 	return e
+}
+
+// platforms returns the entry's platform limits, decoding them on first
+// use.
+func (e *entry) platforms() []platform {
+	e.platOnce.Do(func() { e.plats = platformsOf(e.af) })
+	return e.plats
+}
+
+// compareEvents orders events as eventLess does, for slices.SortStableFunc.
+func compareEvents(a, b event) int {
+	switch {
+	case eventLess(a, b):
+		return -1
+	case eventLess(b, a):
+		return 1
+	}
+	return 0
 }
 
 // versionCache holds the range bounds parsed while compiling one

@@ -1,6 +1,7 @@
 package vulndb
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -98,11 +99,19 @@ func (d *decoder) str() string {
 	return s
 }
 
+// raw reads a string as a copied byte slice, nil when empty.
 func (d *decoder) raw() []byte {
-	if s := d.str(); s != "" {
-		return []byte(s)
+	n := d.count()
+	if d.err != nil || n > len(d.b) {
+		d.err = errCorrupt
+		return nil
 	}
-	return nil
+	var b []byte
+	if n > 0 {
+		b = bytes.Clone(d.b[:n])
+	}
+	d.b = d.b[n:]
+	return b
 }
 
 // float reads a float64 stored by appendFloat.

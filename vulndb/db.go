@@ -285,7 +285,7 @@ func (db *DB) Affecting(ctx context.Context, ecosystem, name string) ([]PackageA
 	for rows.Next() {
 		var (
 			pa   PackageAdvisory
-			data []byte
+			data sql.RawBytes // valid until Next: decodeAffected copies what it keeps
 		)
 		if err := rows.Scan(&pa.ID, &data, &pa.Withdrawn); err != nil {
 			return nil, fmt.Errorf("query %s/%s: %w", ecosystem, name, err)

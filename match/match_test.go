@@ -522,3 +522,18 @@ func TestMatchEachStartsWithHeavy(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkMatchStdlib measures matching the Go standard library of an
+// old toolchain (the longest match of a Go binary's scan) with a fresh
+// Matcher each time: querying, decoding and compiling its advisories,
+// evaluating them and reading the briefs of those that match.
+func BenchmarkMatchStdlib(b *testing.B) {
+	base := newTestMatcher(&testing.T{})
+	ecos := slices.Collect(maps.Keys(base.ecosystems))
+	p := Package{Name: "stdlib", Version: "1.21.13", Ecosystem: "Go", GOOS: "linux", GOARCH: "amd64"}
+	for b.Loop() {
+		if _, _, err := New(base.db, ecos, base.hasCPE).Match(context.Background(), p); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -17,7 +17,7 @@ test:
 	$(GO) test -race -count=1 ./...
 	# Full-data checks that the race pass runs on a subset (see vulndb/race_test.go
 	# and firmware/detect/internal/secretrules/race_test.go).
-	$(GO) test -count=1 -run 'TestImportCountsMatchSources|TestQueries' ./vulndb
+	$(GO) test -count=1 -run 'TestImportCountsMatchSources|TestQueries|TestBriefs|TestHeavyPackages' ./vulndb
 	$(GO) test -count=1 ./firmware/detect/internal/secretrules
 	FUZZTIME=$${FUZZTIME:-3s} ./scripts/fuzz-smoke.sh
 
